@@ -1,0 +1,102 @@
+package dev.smtpapi.mailet;
+
+import dev.smtpapi.config.InvalidOptionException;
+import dev.smtpapi.config.Options;
+import dev.smtpapi.token.SigningKeys;
+import dev.smtpapi.token.TokenCodec;
+import jakarta.inject.Inject;
+import jakarta.mail.MessagingException;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Optional;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Open and click tracking for mail passing through James, as Momentum's {@code smtpapi} module does it: every
+ * recipient of a tracked mail gets a copy whose links and open pixel are its own, and what those links stand for
+ * is written to Cassandra before the copy goes on.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="dev.smtpapi.mailet.EngagementTracking">
+ *   <open_tracking_enabled>true</open_tracking_enabled>
+ *   <click_tracking_enabled>true</click_tracking_enabled>
+ *   <tracking_domain>click.example.com</tracking_domain>
+ *   <signing_keys_file>/etc/james/smtpapi.keys</signing_keys_file>
+ *   <cassandra_contact_points>127.0.0.1:9042</cassandra_contact_points>
+ * </mailet>
+ * }</pre>
+ *
+ * <p>The options are listed in {@link TrackingConfiguration}, the attributes in {@link AttributeOverrides}; the
+ * work on each mail is done by {@link MailTracker}.
+ */
+public class EngagementTracking extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(EngagementTracking.class);
+
+    private final Optional<MetricFactory> metricFactory;
+    private TrackingConfiguration configuration;
+    private TrackingMetrics metrics;
+    private StoreConnection store;
+    private MailTracker tracker;
+
+    /** For James: its metric factory receives the mailet's counts. */
+    @Inject
+    public EngagementTracking(MetricFactory metricFactory) {
+        this.metricFactory = Optional.of(Objects.requireNonNull(metricFactory, "metricFactory"));
+    }
+
+    /** Without James's metrics: the counts are kept in {@link #metrics()} only. */
+    public EngagementTracking() {
+        this.metricFactory = Optional.empty();
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        TokenCodec codec;
+        try {
+            configuration = TrackingConfiguration.from(Options.from(this::getInitParameter));
+            codec = TokenCodec.of(SigningKeys.load(configuration.signingKeysFile()));
+        } catch (InvalidOptionException e) {
+            throw new MessagingException(e.getMessage(), e);
+        } catch (IOException | IllegalArgumentException e) {
+            // SigningKeys names the file and line of the problem, never a secret.
+            throw new MessagingException("invalid option '" + TrackingConfiguration.SIGNING_KEYS_FILE + "': "
+                    + e.getMessage(), e);
+        }
+        metrics = new TrackingMetrics(metricFactory);
+        store = new StoreConnection(configuration.store(), Clock.systemUTC());
+        tracker = new MailTracker(configuration, codec, store, getMailetContext(), metrics, Clock.systemUTC());
+        LOGGER.info("EngagementTracking ready: {}", configuration);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        tracker.process(mail);
+    }
+
+    @Override
+    public void destroy() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "smtpapi EngagementTracking: per-recipient open and click tracking";
+    }
+
+    /** The settings read from the init parameters; null before {@link #init()}. */
+    public TrackingConfiguration configuration() {
+        return configuration;
+    }
+
+    /** The mailet's counts; null before {@link #init()}. */
+    public TrackingMetrics metrics() {
+        return metrics;
+    }
+}

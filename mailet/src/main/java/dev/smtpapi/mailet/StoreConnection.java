@@ -1,0 +1,91 @@
+package dev.smtpapi.mailet;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.smtpapi.store.CassandraConnector;
+import dev.smtpapi.store.StoreSettings;
+import dev.smtpapi.store.StoreUnavailableException;
+import dev.smtpapi.store.TrackingStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mailet's way to tag storage. It connects on first use rather than in {@code init()}, so James starts
+ * even while Cassandra is down; mail meanwhile follows {@code on_store_failure}. After a failed attempt the next
+ * one waits {@link #RETRY_INTERVAL}, so a dead Cassandra does not cost every mail a connection timeout.
+ * Thread-safe.
+ */
+final class StoreConnection implements AutoCloseable {
+    static final Duration RETRY_INTERVAL = Duration.ofSeconds(15);
+    private static final Logger LOGGER = LoggerFactory.getLogger(StoreConnection.class);
+
+    private final StoreSettings settings;
+    private final Clock clock;
+    private CqlSession session;
+    private TrackingStore store;
+    private Instant nextAttempt = Instant.MIN;
+    private String lastFailure = "";
+    private boolean closed;
+
+    StoreConnection(StoreSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * The store, connecting first when needed.
+     *
+     * @throws StoreUnavailableException when Cassandra cannot be reached now, or could not be recently
+     */
+    synchronized TrackingStore get() {
+        if (store != null) {
+            return store;
+        }
+        if (closed) {
+            throw new StoreUnavailableException("the mailet is shutting down", null);
+        }
+        Instant now = clock.instant();
+        if (now.isBefore(nextAttempt)) {
+            throw new StoreUnavailableException("not connected to Cassandra " + settings.contactPoints()
+                    + " (last attempt failed: " + lastFailure + "; next attempt after " + nextAttempt + ")", null);
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // The driver reads its reference.conf through the context class loader; in James that loader cannot see
+        // the extension jar this class (and the driver) came from.
+        thread.setContextClassLoader(StoreConnection.class.getClassLoader());
+        try {
+            CqlSession opened = CassandraConnector.connect(settings);
+            try {
+                store = TrackingStore.create(opened, settings);
+            } catch (RuntimeException e) {
+                opened.close();
+                throw e;
+            }
+            session = opened;
+            LOGGER.info("Connected to tag storage: {}", settings);
+            return store;
+        } catch (RuntimeException e) {
+            nextAttempt = now.plus(RETRY_INTERVAL);
+            lastFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOGGER.warn("Cannot connect to tag storage {}; retrying after {}: {}", settings.contactPoints(),
+                    nextAttempt, lastFailure);
+            throw new StoreUnavailableException("cannot connect to Cassandra " + settings.contactPoints() + ": "
+                    + lastFailure, e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (session != null) {
+            session.close();
+            session = null;
+            store = null;
+        }
+    }
+}
