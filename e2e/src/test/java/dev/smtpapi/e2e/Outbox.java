@@ -1,0 +1,71 @@
+package dev.smtpapi.e2e;
+
+import jakarta.mail.Address;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Sends mail into James over SMTP with Jakarta Mail, the way an application injecting campaign mail would.
+ * Messages come from {@code .eml} files under {@code src/test/resources/mail}, with {@code {{NAME}}}
+ * placeholders filled in (a unique subject per test run, for one).
+ */
+final class Outbox {
+    private final Session session;
+
+    Outbox(Stack stack) {
+        Properties properties = new Properties();
+        properties.put("mail.smtp.host", "127.0.0.1");
+        properties.put("mail.smtp.port", String.valueOf(stack.smtpPort()));
+        properties.put("mail.smtp.localhost", "e2e.demo.local");
+        properties.put("mail.smtp.connectiontimeout", "10000");
+        properties.put("mail.smtp.timeout", "30000");
+        this.session = Session.getInstance(properties);
+    }
+
+    /** Reads {@code mail/<name>} from the test resources and replaces each {@code {{KEY}}}. */
+    MimeMessage message(String name, Map<String, String> placeholders) {
+        String text;
+        try (InputStream in = Outbox.class.getResourceAsStream("/mail/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test resource mail/" + name);
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (Map.Entry<String, String> entry : placeholders.entrySet()) {
+            text = text.replace("{{" + entry.getKey() + "}}", entry.getValue());
+        }
+        // Resources are stored with LF line ends; SMTP wants CRLF.
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n");
+        try {
+            return new MimeMessage(session, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (MessagingException e) {
+            throw new IllegalArgumentException("mail/" + name + " does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends with the given envelope sender and recipients (the headers are left as the file has them). */
+    void send(MimeMessage message, String envelopeFrom, List<String> envelopeTo) throws MessagingException {
+        session.getProperties().put("mail.smtp.from", envelopeFrom);
+        Address[] recipients = new Address[envelopeTo.size()];
+        for (int i = 0; i < recipients.length; i++) {
+            recipients[i] = new InternetAddress(envelopeTo.get(i));
+        }
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect();
+            transport.sendMessage(message, recipients);
+        }
+    }
+}

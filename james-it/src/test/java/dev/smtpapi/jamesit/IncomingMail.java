@@ -1,0 +1,40 @@
+package dev.smtpapi.jamesit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Mail;
+
+/** Mail as James's SMTP server hands it to the spool: a message from {@code src/test/resources/mail/} and an envelope. */
+final class IncomingMail {
+    private IncomingMail() {
+    }
+
+    /** The message in {@code /mail/<resource>}, sent by {@code sender} to {@code recipients} (the envelope, not the headers). */
+    static Mail of(String resource, String sender, String... recipients) throws MessagingException, IOException {
+        MailImpl.Builder mail = MailImpl.builder()
+            .name("smtp-" + resource.replace(".eml", ""))
+            .sender(sender)
+            .mimeMessage(message(resource));
+        for (String recipient : recipients) {
+            mail.addRecipient(recipient);
+        }
+        return mail.build();
+    }
+
+    /** The message in {@code /mail/<resource>}, as it was written. */
+    static MimeMessage message(String resource) throws MessagingException, IOException {
+        try (InputStream eml = IncomingMail.class.getResourceAsStream("/mail/" + resource)) {
+            if (eml == null) {
+                throw new IllegalArgumentException("No test message /mail/" + resource);
+            }
+            return new MimeMessage(Session.getInstance(new Properties()), eml);
+        }
+    }
+}
