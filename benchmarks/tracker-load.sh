@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# The tracker's load benchmark (numbers go to BENCHMARKS.md):
+#  1. clicks: wrk against the stand-alone tracker (scripts/tracker.sh) following 10,000 distinct click URLs of
+#     1,000 messages, beside a bare Jetty 12 ee10 servlet answering a fixed 302 on the same thread pool, in
+#     the same run with the same wrk settings; then checks that every click's event reached Cassandra;
+#  2. events: the event pipeline's sustained write rate into Cassandra beside the simplest single-row insert
+#     with the same number of writes in flight.
+#
+#   benchmarks/tracker-load.sh            (needs wrk: apt-get install -y wrk; and a Cassandra, see below)
+#
+# Settings (environment): BENCH_CASSANDRA (host:port, default 127.0.0.1:9042), BENCH_DURATION (wrk run, default
+# 10s), BENCH_ROUNDS (2), BENCH_THREADS (2), BENCH_CONNECTIONS (64), BENCH_PIPELINE_SECONDS (10),
+# BENCH_IN_FLIGHT (256).
+# Uses the keyspace tracker_bench and ports 18090 (tracker) and 18091 (bare endpoint); work files go to
+# .smtpapi/bench-tracker/. Everything it starts is stopped at the end.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WORK="$ROOT/.smtpapi/bench-tracker"
+CASSANDRA="${BENCH_CASSANDRA:-127.0.0.1:9042}"
+DURATION="${BENCH_DURATION:-10s}"
+THREADS="${BENCH_THREADS:-2}"
+CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+PIPELINE_SECONDS="${BENCH_PIPELINE_SECONDS:-10}"
+IN_FLIGHT="${BENCH_IN_FLIGHT:-256}"
+ROUNDS="${BENCH_ROUNDS:-2}"
+KEYSPACE=tracker_bench
+TRACKER_PORT=18090
+BARE_PORT=18091
+JDK=/usr/lib/jvm/temurin-25-jdk-amd64
+[[ -x "$JDK/bin/java" ]] || JDK="${JAVA_HOME:?set JAVA_HOME to a JDK 21 or later}"
+JAVA="$JDK/bin/java"
+
+say() { echo "[bench] $*"; }
+command -v wrk > /dev/null || { echo "[bench] wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+
+mkdir -p "$WORK"
+say "building tracker-web and its test classes"
+JAVA_HOME="$JDK" mvn -B -q -f "$ROOT/tracker-web/pom.xml" package -DskipTests > "$WORK/build.log" 2>&1
+JAVA_HOME="$JDK" mvn -B -q -f "$ROOT/tracker-web/pom.xml" dependency:build-classpath -Dmdep.includeScope=test \
+  "-Dmdep.outputFile=$WORK/classpath.txt" >> "$WORK/build.log" 2>&1
+CP="$ROOT/tracker-web/target/test-classes:$ROOT/tracker-web/target/classes:$(cat "$WORK/classpath.txt")"
+
+rm -rf "$WORK/tracker/spool"  # events left by an earlier run would blur the count below
+printf '1 %s\n' "$(head -c 32 /dev/urandom | base64 -w 0 | tr '+/' '-_' | tr -d '=')" > "$WORK/keys"
+export TRACKER_STATE_DIR="$WORK/tracker" SMTPAPI_SIGNING_KEYS_FILE="$WORK/keys" SMTPAPI_LISTEN_PORT=$TRACKER_PORT \
+  SMTPAPI_CASSANDRA_KEYSPACE=$KEYSPACE SMTPAPI_CASSANDRA_CONTACT_POINTS="$CASSANDRA" \
+  SMTPAPI_TRACKER_CONFIG="$WORK/tracker.properties" SMTPAPI_SPOOL_DIR="$WORK/tracker/spool"
+printf 'signing_keys_file=%s\n' "$WORK/keys" > "$WORK/tracker.properties"
+
+BARE_PID=""
+cleanup() {
+  bash "$ROOT/scripts/tracker.sh" stop > /dev/null 2>&1 || true
+  [[ -n "$BARE_PID" ]] && kill "$BARE_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+say "starting the tracker on :$TRACKER_PORT (Cassandra $CASSANDRA, keyspace $KEYSPACE)"
+bash "$ROOT/scripts/tracker.sh" start
+say "writing 1,000 messages x 10 links of tag storage"
+"$JAVA" -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.smtpapi.tracker.bench.ClickLoadData \
+  "$CASSANDRA" $KEYSPACE "$WORK/keys" 1000 10 "$WORK/paths.txt"
+"$JAVA" -Xmx256m -cp "$CP" dev.smtpapi.tracker.bench.BareRedirectServer $BARE_PORT > "$WORK/bare.log" 2>&1 &
+BARE_PID=$!
+for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/f/a/x" && break; sleep 0.5; done
+
+cat > "$WORK/paths.lua" <<LUA
+local paths = {}
+for line in io.lines("$WORK/paths.txt") do paths[#paths + 1] = line end
+local i = math.random(#paths)
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+LUA
+
+metric() {  # metric NAME: the value of a tracker counter or gauge on /metrics
+  curl -s "http://127.0.0.1:$TRACKER_PORT/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $NF } END { printf "%d", sum }'
+}
+
+wait_stored() {  # until the tracker's queue and spool are empty: no earlier events are written during a round
+  local queued spooled
+  for _ in $(seq 1 600); do
+    queued="$(metric smtpapi_tracker_events_queued)"; spooled="$(metric smtpapi_tracker_events_spool_pending)"
+    [[ "$queued" == 0 && "$spooled" == 0 ]] && return 0
+    sleep 1
+  done
+}
+
+run_wrk() {  # run_wrk LABEL URL SCRIPT [HEADER]: prints wrk's report to $WORK/LABEL.txt
+  local label="$1" url="$2" script="$3" header="${4:-}"
+  local -a args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$script")
+  [[ -n "$header" ]] && args+=(-H "$header")
+  wrk "${args[@]}" "$url" > "$WORK/$label.txt"
+}
+
+# The tracker has more code for the JIT to compile than the bare servlet: both get 10 s of warm-up, then
+# ROUNDS alternating measurements (bare, tracker, bare, tracker...) so a burst of load from elsewhere on the
+# machine hits both alike. The same request script (the same 10,000 click paths) drives both.
+say "warming up both (10 s each)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$WORK/paths.lua" "http://127.0.0.1:$TRACKER_PORT" > /dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$WORK/paths.lua" "http://127.0.0.1:$BARE_PORT" > /dev/null
+say "measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds"
+for round in $(seq 1 "$ROUNDS"); do
+  wait_stored
+  run_wrk "bare-$round" "http://127.0.0.1:$BARE_PORT" "$WORK/paths.lua"
+  run_wrk "tracker-$round" "http://127.0.0.1:$TRACKER_PORT" "$WORK/paths.lua"
+  # The same clicks as browser prefetches: token check, lookup and redirect, but no event to store.
+  wait_stored
+  run_wrk "prefetch-$round" "http://127.0.0.1:$TRACKER_PORT" "$WORK/paths.lua" "Purpose: prefetch"
+done
+
+summary() {  # summary LABEL: requests/s p50 p99 errors
+  local file="$WORK/$1.txt"
+  printf '%s %s %s %s\n' \
+    "$(awk '/^Requests\/sec/ {print $2}' "$file")" \
+    "$(awk '$1 == "50%" {print $2}' "$file")" \
+    "$(awk '$1 == "99%" {print $2}' "$file")" \
+    "$(awk '/Non-2xx or 3xx/ {print "non-3xx:" $NF} /Socket errors/ {print "socket-errors"}' "$file" | tr '\n' ' ')"
+}
+
+say "waiting for every event to reach Cassandra"
+wait_stored
+RECORDED="$(metric smtpapi_tracker_events_recorded_total)"
+STORED=$(( $(metric smtpapi_tracker_events_written_total) + $(metric smtpapi_tracker_events_replayed_total) ))
+SPOOLED="$(metric smtpapi_tracker_events_spooled_total)"
+REDIRECTED="$(metric smtpapi_tracker_clicks_total)"
+bash "$ROOT/scripts/tracker.sh" stop > /dev/null
+kill "$BARE_PID" 2>/dev/null || true
+BARE_PID=""
+
+say "event pipeline vs raw insert (${PIPELINE_SECONDS}s each, $IN_FLIGHT in flight)"
+"$JAVA" -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.smtpapi.tracker.bench.EventPipelineBenchmark \
+  "$CASSANDRA" $KEYSPACE "$PIPELINE_SECONDS" "$IN_FLIGHT" | tee "$WORK/pipeline.txt"
+
+echo
+echo "=== clicks (wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, same machine, $ROUNDS alternating rounds) ==="
+printf '%-7s %-26s %12s %10s %10s  %s\n' round endpoint "requests/s" p50 p99 "errors"
+BARE_SUM=0; TRACKER_SUM=0; PREFETCH_SUM=0
+for round in $(seq 1 "$ROUNDS"); do
+  read -r rps p50 p99 err < <(summary "bare-$round")
+  printf '%-7s %-26s %12s %10s %10s  %s\n' "$round" "bare Jetty 12 fixed 302" "$rps" "$p50" "$p99" "${err:-none}"
+  BARE_SUM="$(awk -v a="$BARE_SUM" -v b="$rps" 'BEGIN { print a + b }')"
+  read -r rps p50 p99 err < <(summary "tracker-$round")
+  printf '%-7s %-26s %12s %10s %10s  %s\n' "$round" "tracker click (/f/...)" "$rps" "$p50" "$p99" "${err:-none}"
+  TRACKER_SUM="$(awk -v a="$TRACKER_SUM" -v b="$rps" 'BEGIN { print a + b }')"
+  read -r rps p50 p99 err < <(summary "prefetch-$round")
+  printf '%-7s %-26s %12s %10s %10s  %s\n' "$round" "tracker, no event (prefetch)" "$rps" "$p50" "$p99" "${err:-none}"
+  PREFETCH_SUM="$(awk -v a="$PREFETCH_SUM" -v b="$rps" 'BEGIN { print a + b }')"
+done
+awk -v t="$PREFETCH_SUM" -v b="$BARE_SUM" 'BEGIN { printf "ratio tracker without event / bare: %.2f\n", t / b }'
+awk -v t="$TRACKER_SUM" -v b="$BARE_SUM" 'BEGIN { printf "ratio tracker / bare (sum of rounds): %.2f\n", t / b }'
+echo "events: $REDIRECTED clicks redirected (prefetches included: they record nothing), $RECORDED events recorded, $STORED stored in Cassandra ($SPOOLED of them through the spool)"
+[[ "$RECORDED" == "$STORED" ]] && echo "every event kept: yes" || echo "every event kept: NO ($((RECORDED - STORED)) missing)"
+echo "=== event pipeline ==="
+cat "$WORK/pipeline.txt"

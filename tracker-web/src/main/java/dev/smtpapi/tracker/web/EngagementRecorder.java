@@ -1,0 +1,95 @@
+package dev.smtpapi.tracker.web;
+
+import dev.smtpapi.store.MessageRecord;
+import dev.smtpapi.store.Resolution;
+import dev.smtpapi.token.TokenKind;
+import dev.smtpapi.tracker.Tracker;
+import dev.smtpapi.tracker.event.EventType;
+import dev.smtpapi.tracker.event.TrackingEvent;
+import dev.smtpapi.tracker.machine.AddressRange;
+import dev.smtpapi.tracker.machine.MachineReason;
+import io.micrometer.core.instrument.Counter;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Turns a followed link or a fetched pixel into an event, or decides that it records nothing: a {@code HEAD}
+ * request, a browser prefetch, or a token past its expiry. Builds the event on the request thread (it is
+ * cheap) and hands it to the pipeline, which stores it later.
+ */
+final class EngagementRecorder {
+    private final Tracker tracker;
+    private final ClientAddress clientAddress;
+    private final Counter skippedPrefetch;
+    private final Counter skippedExpired;
+    private final Counter machines;
+
+    EngagementRecorder(Tracker tracker) {
+        this.tracker = tracker;
+        this.clientAddress = new ClientAddress(tracker.settings().trustedProxies());
+        this.skippedPrefetch = Counter.builder("smtpapi.tracker.skipped").tag("reason", "prefetch_or_head")
+                .description("Requests answered without recording an event").register(tracker.registry());
+        this.skippedExpired = Counter.builder("smtpapi.tracker.skipped").tag("reason", "expired")
+                .description("Requests answered without recording an event").register(tracker.registry());
+        this.machines = Counter.builder("smtpapi.tracker.events.machine")
+                .description("Events flagged as a machine's").register(tracker.registry());
+    }
+
+    /** Records the engagement unless this request must not count; returns whether it recorded. */
+    boolean record(HttpServletRequest request, Resolution resolution, boolean isHead) {
+        if (isHead || Responses.isPrefetch(request)) {
+            skippedPrefetch.increment();
+            return false;
+        }
+        Instant now = tracker.clock().instant();
+        if (resolution.token().isExpiredAt(now)) {
+            skippedExpired.increment();
+            return false;
+        }
+        tracker.pipeline().record(event(request, resolution, now));
+        return true;
+    }
+
+    private TrackingEvent event(HttpServletRequest request, Resolution resolution, Instant now) {
+        MessageRecord message = resolution.message();
+        TokenKind kind = resolution.token().kind();
+        String ip = clientAddress.of(request);
+        String userAgent = Optional.ofNullable(request.getHeader("User-Agent")).orElse("");
+        Optional<MachineReason> machine = tracker.detector().judge(kind, userAgent, AddressRange.literal(ip),
+                message.sentAt(), now);
+        if (machine.isPresent()) {
+            machines.increment();
+        }
+        boolean click = kind == TokenKind.CLICK;
+        boolean carriesMetadata = !click || message.clickEventsCarryMetadata();
+        TrackingEvent.Builder event = TrackingEvent.builder()
+                .eventId(TrackingEvent.newEventId())
+                .type(type(resolution))
+                .messageId(message.messageId())
+                .campaignId(message.campaignId())
+                .rcptTo(resolution.recipient().address())
+                .rawRcptTo(resolution.recipient().rawAddress())
+                .rcptMetaJson(carriesMetadata ? message.metadataJson() : Optional.empty())
+                .rcptTags(message.tags())
+                .ipAddress(ip)
+                .userAgent(userAgent)
+                .machineReason(machine);
+        resolution.link().ifPresent(link -> event.targetLinkUrl(Optional.of(link.targetUrl()))
+                .targetLinkName(link.name()));
+        return event.build();
+    }
+
+    private static EventType type(Resolution resolution) {
+        switch (resolution.token().kind()) {
+            case CLICK:
+                return resolution.link().map(link -> link.unsubscribe()).orElse(false)
+                        ? EventType.LINK_UNSUBSCRIBE : EventType.CLICK;
+            case INITIAL_OPEN:
+                return EventType.INITIAL_OPEN;
+            case OPEN:
+            default:
+                return EventType.OPEN;
+        }
+    }
+}

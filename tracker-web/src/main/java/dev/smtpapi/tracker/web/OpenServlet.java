@@ -1,0 +1,79 @@
+package dev.smtpapi.tracker.web;
+
+import dev.smtpapi.store.Resolution;
+import dev.smtpapi.store.StoreUnavailableException;
+import dev.smtpapi.token.TokenKind;
+import dev.smtpapi.token.TrackingToken;
+import dev.smtpapi.tracker.Tracker;
+import io.micrometer.core.instrument.Counter;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * {@code GET /q/{token}}: the open pixel. Every request gets the same transparent GIF, whatever the token,
+ * so a mail client never shows a broken image; only a verified token whose data tag storage holds records an
+ * {@code open} (or {@code initial_open}, for the top pixel).
+ */
+final class OpenServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Tracker tracker;
+    private final transient EngagementRecorder recorder;
+    private final transient Counter recorded;
+    private final transient Counter unknown;
+    private final transient Counter unavailable;
+
+    OpenServlet(Tracker tracker, EngagementRecorder recorder) {
+        this.tracker = tracker;
+        this.recorder = recorder;
+        this.recorded = Counter.builder("smtpapi.tracker.opens").tag("outcome", "recorded")
+                .description("Open requests by outcome").register(tracker.registry());
+        this.unknown = Counter.builder("smtpapi.tracker.opens").tag("outcome", "not_found")
+                .description("Open requests by outcome").register(tracker.registry());
+        this.unavailable = Counter.builder("smtpapi.tracker.opens").tag("outcome", "unavailable")
+                .description("Open requests by outcome").register(tracker.registry());
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        open(request, response, false);
+    }
+
+    @Override
+    protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        open(request, response, true);
+    }
+
+    private void open(HttpServletRequest request, HttpServletResponse response, boolean isHead) throws IOException {
+        Optional<TrackingToken> token = tokenOf(request.getPathInfo())
+                .flatMap(text -> tracker.codec().decode(text))
+                .filter(t -> t.kind() == TokenKind.OPEN || t.kind() == TokenKind.INITIAL_OPEN);
+        Optional<Resolution> resolution = Optional.empty();
+        if (token.isPresent()) {
+            try {
+                resolution = tracker.resolve(token.get());
+            } catch (StoreUnavailableException e) {
+                unavailable.increment();
+            }
+        }
+        if (resolution.isPresent()) {
+            if (recorder.record(request, resolution.get(), isHead)) {
+                recorded.increment();
+            }
+        } else {
+            unknown.increment();
+        }
+        Responses.pixel(response, !isHead);
+    }
+
+    /** The token of {@code /{token}}: one non-empty segment. */
+    static Optional<String> tokenOf(String pathInfo) {
+        if (pathInfo == null || pathInfo.length() < 2 || pathInfo.indexOf('/', 1) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(pathInfo.substring(1));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.smtpapi.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.smtpapi.store.LinkRecord;
+import dev.smtpapi.tracker.TrackerFixture.SentMessage;
+import dev.smtpapi.tracker.event.TrackingEvent;
+import java.io.File;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §9 with a real Cassandra process of its own (started and stopped with {@code ./smtpapi cassandra},
+ * on CQL port {@code smtpapi.tracker.outage.port}, default 29042, never the shared developer instance):
+ * clicks keep coming while Cassandra stops and starts again; cached clicks keep redirecting, events wait in
+ * the spool, and in the end every click of the run is in Cassandra exactly once.
+ */
+class OutageTest {
+    private static final int PORT = Integer.getInteger("smtpapi.tracker.outage.port", 29042);
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path DATA = Path.of("target", "outage-cassandra").toAbsolutePath();
+    private static final List<String> TARGETS = List.of("https://shop.example.com/boots",
+            "https://shop.example.com/coats?size=m", "https://shop.example.com/sale#top");
+
+    @BeforeAll
+    static void startOwnCassandra() throws Exception {
+        cassandra("start");
+    }
+
+    @AfterAll
+    static void stopOwnCassandra() throws Exception {
+        cassandra("stop");
+    }
+
+    @Test
+    void cached_clicks_redirect_through_an_outage_and_every_event_is_stored_exactly_once() throws Exception {
+        try (TrackerFixture tracker = TrackerFixture.start(OutageTest.class, "127.0.0.1", PORT,
+                Map.of("event_retry_seconds", "1", "event_queue_capacity", "50"))) {
+            SentMessage message = tracker.send("outage", null, List.of(), List.of("ann@example.com",
+                    "ben@example.com"), TARGETS.stream().map(LinkRecord::of).collect(Collectors.toList()));
+            SentMessage neverClicked = tracker.send("outage", null, List.of(), List.of("cy@example.com"),
+                    List.of(LinkRecord.of(TARGETS.get(0))));
+            List<String> urls = new ArrayList<>();
+            for (int recipient = 0; recipient < 2; recipient++) {
+                for (int link = 0; link < TARGETS.size(); link++) {
+                    urls.add(message.clickUrl(recipient, link));
+                }
+            }
+            AtomicInteger redirected = new AtomicInteger();
+            AtomicInteger wrong = new AtomicInteger();
+            for (String url : urls) { // warms the cache
+                count(tracker.get(url), url, redirected, wrong);
+            }
+            AtomicBoolean clicking = new AtomicBoolean(true);
+            Thread clicker = new Thread(() -> {
+                int i = 0;
+                while (clicking.get()) {
+                    String url = urls.get(i++ % urls.size());
+                    try {
+                        count(tracker.get(url, "User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"),
+                                url, redirected, wrong);
+                        Thread.sleep(15);
+                    } catch (Exception e) {
+                        wrong.incrementAndGet();
+                    }
+                }
+            }, "clicker");
+            clicker.start();
+
+            Thread.sleep(1000);
+            cassandra("stop");
+            int redirectedWhileDown = redirected.get();
+            Thread.sleep(2000);
+            HttpResponse<byte[]> uncached = tracker.get(neverClicked.clickUrl(0, 0));
+            HttpResponse<byte[]> health = tracker.get(tracker.server.uri() + "/healthz");
+            long spooledWhileDown = tracker.server.tracker().pipeline().spooled();
+            redirectedWhileDown = redirected.get() - redirectedWhileDown;
+            cassandra("start");
+            Thread.sleep(1000);
+            clicking.set(false);
+            clicker.join();
+
+            assertThat(uncached.statusCode()).isEqualTo(503);
+            assertThat(uncached.headers().firstValue("Retry-After")).contains("30");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(redirectedWhileDown).as("cached clicks answered while Cassandra was down").isGreaterThan(20);
+            assertThat(spooledWhileDown).as("events spooled while Cassandra was down").isGreaterThan(0);
+            assertThat(wrong.get()).as("clicks not redirected to their target").isZero();
+
+            awaitStored(tracker, Duration.ofSeconds(120));
+            List<TrackingEvent> events = message.events();
+            assertThat(events).hasSize(redirected.get());
+            assertThat(events.stream().map(TrackingEvent::eventId).distinct().count()).isEqualTo(redirected.get());
+            assertThat(tracker.get(tracker.server.uri() + "/healthz").statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static void count(HttpResponse<byte[]> response, String url, AtomicInteger redirected,
+            AtomicInteger wrong) {
+        Optional<String> location = response.headers().firstValue("Location");
+        if (response.statusCode() == 302 && location.isPresent() && TARGETS.contains(location.get())) {
+            redirected.incrementAndGet();
+        } else {
+            wrong.incrementAndGet();
+        }
+    }
+
+    private static void awaitStored(TrackerFixture tracker, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!tracker.server.tracker().pipeline().isIdle()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("spooled events not replayed within " + timeout + ": "
+                        + tracker.server.tracker().pipeline().spooled() + " still spooled");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** {@code ./smtpapi cassandra start|stop} for this test's own instance; fails the test if it fails. */
+    private static void cassandra(String command) throws Exception {
+        Files.createDirectories(DATA);
+        File log = DATA.resolveSibling("outage-cassandra-" + command + ".log").toFile();
+        ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("smtpapi").toString(), "cassandra", command)
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+        builder.environment().put("SMTPAPI_CASSANDRA_DIR", DATA.toString());
+        builder.environment().put("SMTPAPI_CASSANDRA_PORT", Integer.toString(PORT));
+        Process process = builder.start();
+        if (!process.waitFor(240, TimeUnit.SECONDS)) {
+            process.destroy();
+            throw new AssertionError("./smtpapi cassandra " + command + " did not finish; see " + log);
+        }
+        assertThat(process.exitValue()).as("./smtpapi cassandra " + command + " (log " + log + ")").isZero();
+    }
+}
