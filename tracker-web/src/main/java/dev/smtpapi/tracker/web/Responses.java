@@ -3,6 +3,7 @@ package dev.smtpapi.tracker.web;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -62,11 +63,44 @@ final class Responses {
     }
 
     /**
-     * A Location header is ASCII: bytes outside printable ASCII (spaces, controls, non-ASCII letters) are
+     * A Location header is ASCII. An internationalised host name becomes its punycode form (what a browser
+     * looks up); everywhere else, bytes outside printable ASCII (spaces, controls, non-ASCII letters) are
      * percent-encoded as UTF-8, as a browser does before following the link. This also keeps a stored target
      * from ever splitting the header.
      */
     static String asciiLocation(String target) {
+        return percentEncoded(withAsciiHost(target));
+    }
+
+    private static String withAsciiHost(String target) {
+        int separator = target.indexOf("://");
+        if (separator <= 0) {
+            return target;
+        }
+        int hostStart = separator + 3;
+        int authorityEnd = hostStart;
+        while (authorityEnd < target.length() && "/?#".indexOf(target.charAt(authorityEnd)) < 0) {
+            authorityEnd++;
+        }
+        String authority = target.substring(hostStart, authorityEnd);
+        int at = authority.lastIndexOf('@');
+        String hostAndPort = authority.substring(at + 1);
+        if (hostAndPort.chars().allMatch(c -> c < 0x80)) {
+            return target;
+        }
+        // An IPv6 literal is ASCII, so a colon in a non-ASCII host and port can only start the port.
+        int colon = hostAndPort.lastIndexOf(':');
+        String host = colon >= 0 ? hostAndPort.substring(0, colon) : hostAndPort;
+        try {
+            String asciiHost = IDN.toASCII(host, IDN.ALLOW_UNASSIGNED);
+            return target.substring(0, hostStart + at + 1) + asciiHost
+                    + (colon >= 0 ? hostAndPort.substring(colon) : "") + target.substring(authorityEnd);
+        } catch (IllegalArgumentException e) {
+            return target; // not a valid IDN: percent-encoded like the rest, which browsers also accept
+        }
+    }
+
+    private static String percentEncoded(String target) {
         StringBuilder location = null;
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
