@@ -11,8 +11,8 @@ import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smtpapi.store.StoreUnavailableException;
-import dev.smtpapi.tracker.machine.MachineReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,15 +30,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The {@code events_by_hour} table: writes events idempotently (keyed by their event id) in single-partition
+ * The {@code engagement_events} table: writes events idempotently (keyed by their event id) in single-partition
  * batches, and reads them back newest first over a time window, merging the buckets of each hour.
  * Thread-safe.
  */
 public final class EventStore {
     /** Rows per batch statement; every batch goes to one partition, which Cassandra applies as one mutation. */
     public static final int MAX_BATCH_ROWS = 64;
-    private static final String COLUMNS = "event_id, type, message_id, campaign_id, rcpt_to, raw_rcpt_to, rcpt_meta, "
-            + "rcpt_tags, ip_address, user_agent, target_link_url, target_link_name, machine_reason";
+    /** An event is one JSON cell (the spool file's line format): one cell to write instead of thirteen. */
+    private static final String COLUMNS = "event_id, event";
     private static final int PAGE_SIZE = 500;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
@@ -47,14 +46,15 @@ public final class EventStore {
     private final ConsistencyLevel consistency;
     private final PreparedStatement insert;
     private final PreparedStatement selectWindow;
+    private final EventJson json = new EventJson(new ObjectMapper());
 
     private EventStore(CqlSession session, String keyspace, ConsistencyLevel consistency, Duration retention) {
         this.session = Objects.requireNonNull(session, "session");
         this.consistency = Objects.requireNonNull(consistency, "consistency");
         int ttlSeconds = (int) Math.min(Integer.MAX_VALUE, retention.getSeconds());
-        this.insert = session.prepare("INSERT INTO " + keyspace + ".events_by_hour (hour, bucket, " + COLUMNS + ") "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL " + ttlSeconds);
-        this.selectWindow = session.prepare("SELECT " + COLUMNS + " FROM " + keyspace + ".events_by_hour "
+        this.insert = session.prepare("INSERT INTO " + keyspace + ".engagement_events (hour, bucket, " + COLUMNS + ") "
+                + "VALUES (?, ?, ?, ?) USING TTL " + ttlSeconds);
+        this.selectWindow = session.prepare("SELECT " + COLUMNS + " FROM " + keyspace + ".engagement_events "
                 + "WHERE hour = ? AND bucket = ? AND event_id >= minTimeuuid(?) AND event_id <= maxTimeuuid(?)");
     }
 
@@ -141,10 +141,7 @@ public final class EventStore {
     }
 
     private BoundStatement bind(TrackingEvent event) {
-        return insert.bind(event.hour(), event.bucket(), event.eventId(), event.type().code(), event.messageId(),
-                event.campaignId().orElse(null), event.rcptTo(), event.rawRcptTo(), event.rcptMetaJson().orElse(null),
-                event.rcptTags(), event.ipAddress(), event.userAgent(), event.targetLinkUrl().orElse(null),
-                event.targetLinkName().orElse(null), event.machineReason().map(MachineReason::code).orElse(""));
+        return insert.bind(event.hour(), event.bucket(), event.eventId(), json.toSpoolLine(event));
     }
 
     /**
@@ -175,23 +172,10 @@ public final class EventStore {
         }
     }
 
-    private static TrackingEvent fromRow(Row row) {
-        List<String> tags = row.getList("rcpt_tags", String.class);
-        return TrackingEvent.builder()
-                .eventId(row.getUuid("event_id"))
-                .type(EventType.fromCode(row.getString("type")).orElse(EventType.CLICK))
-                .messageId(Objects.requireNonNullElse(row.getString("message_id"), ""))
-                .campaignId(Optional.ofNullable(row.getString("campaign_id")))
-                .rcptTo(Objects.requireNonNullElse(row.getString("rcpt_to"), ""))
-                .rawRcptTo(Objects.requireNonNullElse(row.getString("raw_rcpt_to"), ""))
-                .rcptMetaJson(Optional.ofNullable(row.getString("rcpt_meta")))
-                .rcptTags(tags == null ? List.of() : tags)
-                .ipAddress(row.getString("ip_address"))
-                .userAgent(row.getString("user_agent"))
-                .targetLinkUrl(Optional.ofNullable(row.getString("target_link_url")))
-                .targetLinkName(Optional.ofNullable(row.getString("target_link_name")))
-                .machineReason(Optional.ofNullable(row.getString("machine_reason")).flatMap(MachineReason::fromCode))
-                .build();
+    /** The stored event; null for a cell that is not a whole event (never written so, but never fatal). */
+    private TrackingEvent fromRow(Row row) {
+        String text = row.getString("event");
+        return text == null ? null : json.fromSpoolLine(text).orElse(null);
     }
 
     private static String rootMessage(Throwable error) {
@@ -218,11 +202,15 @@ public final class EventStore {
 
         /** Moves {@link #head} to the next event, or null at the end. */
         void advance() {
-            while (!rows.hasNext() && page.hasMorePages()) {
-                page = await(page.fetchNextPage());
-                rows = page.currentPage().iterator();
+            head = null;
+            while (head == null && (rows.hasNext() || page.hasMorePages())) {
+                if (!rows.hasNext()) {
+                    page = await(page.fetchNextPage());
+                    rows = page.currentPage().iterator();
+                    continue;
+                }
+                head = fromRow(rows.next());
             }
-            head = rows.hasNext() ? fromRow(rows.next()) : null;
         }
 
         private AsyncResultSet await(CompletionStage<AsyncResultSet> stage) {
