@@ -27,8 +27,10 @@ ROUNDS="${BENCH_ROUNDS:-2}"
 KEYSPACE=tracker_bench
 TRACKER_PORT=18090
 BARE_PORT=18091
-JDK=/usr/lib/jvm/temurin-25-jdk-amd64
-[[ -x "$JDK/bin/java" ]] || JDK="${JAVA_HOME:?set JAVA_HOME to a JDK 21 or later}"
+# shellcheck source=../scripts/lib/java.sh
+source "$ROOT/scripts/lib/java.sh"
+find_maven_jdk
+JDK="$MAVEN_JAVA_HOME"
 JAVA="$JDK/bin/java"
 
 say() { echo "[bench] $*"; }

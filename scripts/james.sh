@@ -48,26 +48,16 @@ START_TIMEOUT=180
 say() { echo "[james] $*"; }
 fail() { echo "[james] ERROR: $*" >&2; exit 1; }
 
+# shellcheck source=lib/java.sh
+source "$ROOT/scripts/lib/java.sh"
+
 find_java() {
     if [[ -n "${JAMES_JAVA:-}" ]]; then
         echo "$JAMES_JAVA"
-    elif [[ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ]]; then
-        echo /usr/lib/jvm/java-17-openjdk-amd64/bin/java
     else
-        command -v java || fail "no java found: install OpenJDK 17 or set JAMES_JAVA"
+        find_java17
+        echo "$JAVA17"
     fi
-}
-
-find_maven_jdk() {
-    local candidate
-    for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
-        if [[ -n "$candidate" && -x "$candidate/bin/java" ]] \
-            && "$candidate/bin/java" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then
-            echo "$candidate"
-            return
-        fi
-    done
-    fail "building needs a JDK >= 21 (set JAVA_HOME)"
 }
 
 # The PID from the pid file when that process is alive and is James; empty otherwise.
@@ -88,7 +78,8 @@ resolve_james() {
         return
     fi
     say "resolving James 3.8.1 (memory app, ~120 MB, once) into $LIB"
-    JAVA_HOME="$(find_maven_jdk)" mvn -B -q -f "$ROOT/james-server/pom.xml" package \
+    find_maven_jdk
+    JAVA_HOME="$MAVEN_JAVA_HOME" mvn -B -q -f "$ROOT/james-server/pom.xml" package \
         || fail "could not resolve org.apache.james:james-server-memory-app (see the Maven output above)"
 }
 
@@ -148,10 +139,6 @@ create_users() {
 # Where the running James listens, as recorded when it started.
 endpoints() {
     cat "$ENDPOINTS_FILE" 2>/dev/null || echo "SMTP 127.0.0.1:$SMTP_PORT, IMAP 127.0.0.1:$IMAP_PORT"
-}
-
-port_in_use() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
 start() {

@@ -54,17 +54,8 @@ configure() {  # configure demo|test
     TRACKER_URL="http://127.0.0.1:$TRACKER_PORT"
 }
 
-java17() {
-    if [[ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/java ]]; then
-        echo /usr/lib/jvm/java-17-openjdk-amd64/bin/java
-    else
-        command -v java || die "no java found"
-    fi
-}
-
-port_open() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
+# shellcheck source=lib/java.sh
+source "$ROOT/scripts/lib/java.sh"
 
 mailet_jar() {
     compgen -G "$ROOT/mailet-javax/target/smtpapi-mailet-*-james38.jar" | head -n 1 || true
@@ -116,12 +107,12 @@ check_ports() {
     if ! bash "$ROOT/scripts/james.sh" status >/dev/null 2>&1; then
         local port
         for port in "$SMTP_PORT" "$IMAP_PORT" "$WEBADMIN_PORT"; do
-            port_open "$port" && taken+=("$port (James)")
+            port_in_use "$port" && taken+=("$port (James)")
         done
     fi
-    [[ -z "$(sink_running_pid)" ]] && port_open "$SINK_PORT" && taken+=("$SINK_PORT (SMTP sink)")
+    [[ -z "$(sink_running_pid)" ]] && port_in_use "$SINK_PORT" && taken+=("$SINK_PORT (SMTP sink)")
     if ! TRACKER_STATE_DIR="$TRACKER_DIR" bash "$ROOT/scripts/tracker.sh" status >/dev/null 2>&1; then
-        port_open "$TRACKER_PORT" && taken+=("$TRACKER_PORT (tracker)")
+        port_in_use "$TRACKER_PORT" && taken+=("$TRACKER_PORT (tracker)")
     fi
     if ((${#taken[@]})); then
         die "ports on 127.0.0.1 are taken by other processes: ${taken[*]}; is another stack running (another checkout, or ./smtpapi test)?"
@@ -132,7 +123,7 @@ check_ports() {
 start_cassandra() {
     if [[ "$MODE" == demo ]]; then
         # down stops Cassandra only when up started it: a node someone was already using is left alone.
-        if port_open "$CASSANDRA_PORT"; then
+        if port_in_use "$CASSANDRA_PORT"; then
             [[ -f "$STACK_DIR/cassandra.started-by-stack" ]] || touch "$STACK_DIR/cassandra.kept-running"
         else
             rm -f "$STACK_DIR/cassandra.kept-running"
@@ -140,7 +131,7 @@ start_cassandra() {
         fi
         SMTPAPI_CASSANDRA_PORT="$CASSANDRA_PORT" "$ROOT/smtpapi" cassandra start
     else
-        port_open "$CASSANDRA_PORT" \
+        port_in_use "$CASSANDRA_PORT" \
             || die "no Cassandra on 127.0.0.1:$CASSANDRA_PORT: ./smtpapi test starts one before test-up"
         say "Cassandra for the tests answers on 127.0.0.1:$CASSANDRA_PORT"
     fi
@@ -188,14 +179,15 @@ start_sink() {
         say "SMTP sink already running (PID $pid) on 127.0.0.1:$SINK_PORT"
         return
     fi
-    ! port_open "$SINK_PORT" || die "port $SINK_PORT on 127.0.0.1 is taken by another process"
+    ! port_in_use "$SINK_PORT" || die "port $SINK_PORT on 127.0.0.1 is taken by another process"
     mkdir -p "$SINK_DIR"
     say "starting the SMTP sink on 127.0.0.1:$SINK_PORT (mail for other domains lands in $SINK_DIR)"
-    setsid "$(java17)" -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "$SINK_SOURCE" "$SINK_PORT" "$SINK_DIR" \
+    find_java17
+    setsid "$JAVA17" -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "$SINK_SOURCE" "$SINK_PORT" "$SINK_DIR" \
         </dev/null >"$SINK_LOG" 2>&1 &
     echo $! >"$SINK_PID"
     local waited=0
-    until port_open "$SINK_PORT"; do
+    until port_in_use "$SINK_PORT"; do
         kill -0 "$(cat "$SINK_PID")" 2>/dev/null || { cat "$SINK_LOG" >&2; die "the SMTP sink exited (log: $SINK_LOG)"; }
         ((waited++ < 60)) || die "the SMTP sink did not listen within 60s (log: $SINK_LOG)"
         sleep 0.5

@@ -15,7 +15,7 @@
 # written on first start with the signing-key file .smtpapi/keys, a random api_key and the spool under
 # .smtpapi/tracker/spool), overridden by SMTPAPI_<OPTION> environment variables, e.g.
 # SMTPAPI_LISTEN_PORT=8081 or SMTPAPI_CASSANDRA_CONTACT_POINTS=127.0.0.1:19042.
-# Other settings: TRACKER_JAVA (java to run with; default: $JAVA_HOME if set, else any JDK >= 17),
+# Other settings: TRACKER_JAVA (java to run with; default: the JDK >= 21 that builds it, see scripts/lib/java.sh),
 # TRACKER_HEAP (default 512m), TRACKER_STATE_DIR (default .smtpapi/tracker).
 set -euo pipefail
 
@@ -33,31 +33,17 @@ STOP_TIMEOUT="${TRACKER_STOP_TIMEOUT:-40}"
 say() { echo "[tracker] $*"; }
 fail() { echo "[tracker] ERROR: $*" >&2; exit 1; }
 
-java_major() {  # prints the major version of the java binary $1
-  "$1" -version 2>&1 | sed -n 's/.*version "\([0-9][0-9]*\).*/\1/p' | head -n 1
-}
+# shellcheck source=lib/java.sh
+source "$ROOT/scripts/lib/java.sh"
 
+# The tracker runs on the JDK that builds it (21 or later) unless TRACKER_JAVA names another java.
 find_java() {
-  local candidate
-  for candidate in "${TRACKER_JAVA:-}" "${JAVA_HOME:+$JAVA_HOME/bin/java}" \
-      /usr/lib/jvm/temurin-25-jdk-amd64/bin/java /usr/lib/jvm/java-17-openjdk-amd64/bin/java "$(command -v java || true)"; do
-    if [[ -n "$candidate" && -x "$candidate" ]] && (( $(java_major "$candidate") >= 17 )); then
-      echo "$candidate"
-      return 0
-    fi
-  done
-  fail "no Java 17 or later found; set TRACKER_JAVA"
-}
-
-find_maven_jdk() {
-  local home
-  for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-    if [[ -n "$home" && -x "$home/bin/javac" ]] && (( $(java_major "$home/bin/java") >= 21 )); then
-      echo "$home"
-      return 0
-    fi
-  done
-  fail "building the tracker needs a JDK 21 or later"
+  if [[ -n "${TRACKER_JAVA:-}" ]]; then
+    echo "$TRACKER_JAVA"
+  else
+    find_maven_jdk
+    echo "$MAVEN_JAVA_HOME/bin/java"
+  fi
 }
 
 ensure_built() {
@@ -66,12 +52,13 @@ ensure_built() {
   fi
   mkdir -p "$STATE_DIR"
   say "building tracker-web (log: $STATE_DIR/build.log)"
+  find_maven_jdk
   if [[ ! -d "$HOME/.m2/repository/dev/smtpapi/smtpapi-core" ]]; then
-    JAVA_HOME="$(find_maven_jdk)" mvn -B -q -f "$ROOT/pom.xml" -N install >> "$STATE_DIR/build.log" 2>&1
-    JAVA_HOME="$(find_maven_jdk)" mvn -B -q -f "$ROOT/core/pom.xml" install -DskipTests >> "$STATE_DIR/build.log" 2>&1 \
+    JAVA_HOME="$MAVEN_JAVA_HOME" mvn -B -q -f "$ROOT/pom.xml" -N install >> "$STATE_DIR/build.log" 2>&1
+    JAVA_HOME="$MAVEN_JAVA_HOME" mvn -B -q -f "$ROOT/core/pom.xml" install -DskipTests >> "$STATE_DIR/build.log" 2>&1 \
       || fail "building core failed; see $STATE_DIR/build.log"
   fi
-  JAVA_HOME="$(find_maven_jdk)" mvn -B -q -f "$ROOT/tracker-web/pom.xml" package -DskipTests > "$STATE_DIR/build.log" 2>&1 \
+  JAVA_HOME="$MAVEN_JAVA_HOME" mvn -B -q -f "$ROOT/tracker-web/pom.xml" package -DskipTests > "$STATE_DIR/build.log" 2>&1 \
     || { tail -n 30 "$STATE_DIR/build.log" >&2; fail "building tracker-web failed; see $STATE_DIR/build.log"; }
 }
 
