@@ -209,8 +209,7 @@ public final class TrackingStore {
         write.whenComplete((result, error) -> {
             inFlight.release();
             if (error != null) {
-                done.completeExceptionally(new StoreUnavailableException("cannot write " + what + ": "
-                        + rootMessage(error), error));
+                done.completeExceptionally(StoreUnavailableException.because("cannot write " + what, error));
             } else {
                 done.complete(null);
             }
@@ -244,14 +243,6 @@ public final class TrackingStore {
     private int ttlSeconds(Instant expiry) {
         long seconds = Duration.between(clock.instant(), expiry).getSeconds();
         return (int) Math.max(1, Math.min(seconds, Integer.MAX_VALUE));
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     private static final class RecipientKey {

@@ -107,8 +107,7 @@ public final class EventStore {
         }
         return write.handle((result, error) -> {
             if (error != null) {
-                throw new StoreUnavailableException("cannot write " + group.size() + " events: "
-                        + rootMessage(error), error);
+                throw StoreUnavailableException.because("cannot write " + group.size() + " events", error);
             }
             return null;
         });
@@ -178,14 +177,6 @@ public final class EventStore {
         return text == null ? null : json.fromSpoolLine(text).orElse(null);
     }
 
-    private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
-
     /** One bucket of one hour, newest first, fetching further pages as it goes. */
     private final class BucketRows {
         final short bucket;
@@ -220,7 +211,7 @@ public final class EventStore {
                 Thread.currentThread().interrupt();
                 throw new StoreUnavailableException("interrupted reading events", e);
             } catch (ExecutionException e) {
-                throw new StoreUnavailableException("cannot read events: " + rootMessage(e), e.getCause());
+                throw StoreUnavailableException.because("cannot read events", e.getCause());
             }
         }
     }
