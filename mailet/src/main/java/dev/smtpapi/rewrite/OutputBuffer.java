@@ -40,10 +40,6 @@ final class OutputBuffer {
         return size;
     }
 
-    byte byteAt(int index) {
-        return buf[index];
-    }
-
     byte[] array() {
         return buf;
     }

@@ -4,6 +4,7 @@ import dev.smtpapi.store.StoreUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,7 @@ public final class EventPipeline implements AutoCloseable {
     private volatile boolean running = true;
     private volatile boolean cassandraUp = true;
     /** Events handed over and neither stored nor spooled yet. */
-    private final java.util.concurrent.atomic.AtomicLong unsettled = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong unsettled = new AtomicLong();
     private volatile long nextAttemptNanos;
     private final Semaphore window;
 
@@ -95,17 +97,13 @@ public final class EventPipeline implements AutoCloseable {
             unsettled.decrementAndGet();
             try {
                 toSpool(List.of(event));
-            } catch (java.io.UncheckedIOException e) {
+            } catch (UncheckedIOException e) {
                 // The visitor still gets the redirect; the operator sees the loss in the log and the metric.
                 lost.increment();
                 LOG.error("event {} lost: the queue is full and the spool cannot be written: {}", event.eventId(),
                         e.getMessage());
             }
         }
-    }
-
-    public boolean isCassandraUp() {
-        return cassandraUp;
     }
 
     public int queued() {
@@ -207,7 +205,7 @@ public final class EventPipeline implements AutoCloseable {
                         markDown();
                         toSpool(group);
                     }
-                } catch (java.io.UncheckedIOException e) {
+                } catch (UncheckedIOException e) {
                     lost.increment(group.size());
                     LOG.error("{} events lost: the spool cannot be written: {}", group.size(), e.getMessage());
                 } finally {
