@@ -69,6 +69,7 @@ public class EngagementTracking extends GenericMailet {
         }
         metrics = new TrackingMetrics(metricFactory);
         store = new StoreConnection(configuration.store(), Clock.systemUTC());
+        store.connectInBackground();
         tracker = new MailTracker(configuration, codec, store, getMailetContext(), metrics, Clock.systemUTC());
         LOGGER.info("EngagementTracking ready: {}", configuration);
     }

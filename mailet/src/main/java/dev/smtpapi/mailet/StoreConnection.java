@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mailet's way to tag storage. It connects on first use rather than in {@code init()}, so James starts
- * even while Cassandra is down; mail meanwhile follows {@code on_store_failure}. After a failed attempt the next
+ * The mailet's way to tag storage. It connects in the background and on use, never blocking {@code init()},
+ * so James starts even while Cassandra is down; mail meanwhile follows {@code on_store_failure}. After a failed attempt the next
  * one waits {@link #RETRY_INTERVAL}, so a dead Cassandra does not cost every mail a connection timeout.
  * Thread-safe.
  */
@@ -32,6 +32,23 @@ final class StoreConnection implements AutoCloseable {
     StoreConnection(StoreSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+    }
+
+    /**
+     * Starts connecting on a background thread, so that James starts at once (even with Cassandra down) and
+     * the first tracked mail usually finds the connection, and the schema, ready rather than waiting for them.
+     * A failure here only schedules the next attempt, as in {@link #get}.
+     */
+    void connectInBackground() {
+        Thread connector = new Thread(() -> {
+            try {
+                get();
+            } catch (StoreUnavailableException e) {
+                // Logged by get(); mail arriving meanwhile follows on_store_failure.
+            }
+        }, "smtpapi-store-connect");
+        connector.setDaemon(true);
+        connector.start();
     }
 
     /**
