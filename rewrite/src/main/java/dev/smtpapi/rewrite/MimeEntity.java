@@ -11,10 +11,12 @@ import java.util.Optional;
  * or copied, so every byte keeps its place and untouched parts can be written back as they were.
  *
  * <p>A {@code message/*} part is not looked into: links of an attached message are never tracked.
+ *
+ * <p>The scan stops as soon as the message passes one of its {@link MimeLimits}: the part that would be one too
+ * many, the level one too deep, the header byte one too far is where it gives up, so nothing is built for a
+ * message of millions of parts or an endless header.
  */
 final class MimeEntity {
-
-    private static final int MAX_DEPTH = 40;
 
     private final HeaderBlock headers;
     private final HeaderValue contentType;
@@ -28,80 +30,105 @@ final class MimeEntity {
         this.children = children;
     }
 
-    /** Parses the whole message. */
-    static MimeEntity parse(byte[] raw) throws NotRewritableException {
-        return parse(raw, 0, raw.length, "text/plain", 0);
+    /** Parses the whole message, within {@code limits}. */
+    static MimeEntity parse(byte[] raw, MimeLimits limits) throws NotRewritableException {
+        return new Scan(raw, limits).entity(0, raw.length, "text/plain", 0);
     }
 
-    private static MimeEntity parse(byte[] raw, int start, int end, String defaultType, int depth)
-            throws NotRewritableException {
-        if (depth > MAX_DEPTH) {
-            throw new NotRewritableException(RewriteStatus.MALFORMED_MIME,
-                    "multiparts nested deeper than " + MAX_DEPTH + " levels");
+    /** One scan of one message: what it has spent of its limits so far. */
+    private static final class Scan {
+        private final byte[] raw;
+        private final MimeLimits limits;
+        private int parts;
+        private int headerBytes;
+
+        Scan(byte[] raw, MimeLimits limits) {
+            this.raw = raw;
+            this.limits = limits;
         }
-        HeaderBlock headers = HeaderBlock.parse(raw, start, end);
-        HeaderValue contentType = HeaderValue.parse(
-                headers.field("Content-Type").map(HeaderBlock.Field::value).orElse(defaultType));
-        if (!contentType.value().contains("/")) {
-            // RFC 2045 5.2: an unparseable Content-Type means text/plain.
-            contentType = HeaderValue.parse("text/plain");
-        }
-        List<MimeEntity> children = List.of();
-        if (contentType.value().startsWith("multipart/")) {
-            String boundary = contentType.parameter("boundary").orElse("");
-            if (boundary.isEmpty()) {
-                throw new NotRewritableException(RewriteStatus.MALFORMED_MIME,
-                        contentType.value() + " at byte " + start + " has no boundary parameter");
+
+        MimeEntity entity(int start, int end, String defaultType, int depth) throws NotRewritableException {
+            if (depth > limits.maxNesting()) {
+                throw new NotRewritableException(RewriteStatus.OVER_LIMITS,
+                        "multiparts nested deeper than " + limits.maxNesting() + " levels");
             }
-            String childType = contentType.value().equals("multipart/digest") ? "message/rfc822" : "text/plain";
-            children = parseChildren(raw, headers.bodyStart(), end, boundary, childType, depth);
-        }
-        return new MimeEntity(headers, contentType, end, children);
-    }
-
-    private static List<MimeEntity> parseChildren(byte[] raw, int bodyStart, int end, String boundary,
-            String childType, int depth) throws NotRewritableException {
-        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        List<int[]> ranges = new ArrayList<>();
-        int partStart = -1;
-        boolean closed = false;
-        int pos = bodyStart;
-        while (pos < end) {
-            int lineEnd = Bytes.indexOf(raw, (byte) '\n', pos, end);
-            int next = lineEnd < 0 ? end : lineEnd + 1;
-            int contentEnd = lineEnd < 0 ? end : lineEnd;
-            if (Bytes.startsWith(raw, pos, contentEnd, delimiter)) {
-                int after = pos + delimiter.length;
-                boolean close = after + 2 <= contentEnd && raw[after] == '-' && raw[after + 1] == '-';
-                if (close) {
-                    after += 2;
+            HeaderBlock headers = HeaderBlock.parseWithin(raw, start, end, limits.maxHeaderBytes() - headerBytes)
+                    .orElseThrow(() -> new NotRewritableException(RewriteStatus.OVER_LIMITS, "more than "
+                            + limits.maxHeaderBytes() + " bytes of header fields (reached in the header at byte "
+                            + start + ")"));
+            headerBytes += headers.bodyStart() - start;
+            HeaderValue contentType = HeaderValue.parse(
+                    headers.field("Content-Type").map(HeaderBlock.Field::value).orElse(defaultType));
+            if (!contentType.value().contains("/")) {
+                // RFC 2045 5.2: an unparseable Content-Type means text/plain.
+                contentType = HeaderValue.parse("text/plain");
+            }
+            List<MimeEntity> children = List.of();
+            if (contentType.value().startsWith("multipart/")) {
+                String boundary = contentType.parameter("boundary").orElse("");
+                if (boundary.isEmpty()) {
+                    throw new NotRewritableException(RewriteStatus.MALFORMED_MIME,
+                            contentType.value() + " at byte " + start + " has no boundary parameter");
                 }
-                if (onlyWhitespace(raw, after, contentEnd)) {
-                    if (partStart >= 0) {
-                        ranges.add(new int[] {partStart, Math.max(partStart, lineBreakStart(raw, bodyStart, pos))});
-                    }
+                String childType = contentType.value().equals("multipart/digest") ? "message/rfc822" : "text/plain";
+                children = children(headers.bodyStart(), end, boundary, childType, depth);
+            }
+            return new MimeEntity(headers, contentType, end, children);
+        }
+
+        private List<MimeEntity> children(int bodyStart, int end, String boundary, String childType, int depth)
+                throws NotRewritableException {
+            byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+            List<int[]> ranges = new ArrayList<>();
+            int partStart = -1;
+            boolean closed = false;
+            int pos = bodyStart;
+            while (pos < end) {
+                int lineEnd = Bytes.indexOf(raw, (byte) '\n', pos, end);
+                int next = lineEnd < 0 ? end : lineEnd + 1;
+                int contentEnd = lineEnd < 0 ? end : lineEnd;
+                if (Bytes.startsWith(raw, pos, contentEnd, delimiter)) {
+                    int after = pos + delimiter.length;
+                    boolean close = after + 2 <= contentEnd && raw[after] == '-' && raw[after + 1] == '-';
                     if (close) {
-                        closed = true;
-                        break;
+                        after += 2;
                     }
-                    partStart = next;
+                    if (onlyWhitespace(raw, after, contentEnd)) {
+                        if (partStart >= 0) {
+                            ranges.add(new int[] {partStart, Math.max(partStart, lineBreakStart(raw, bodyStart, pos))});
+                        }
+                        if (close) {
+                            closed = true;
+                            break;
+                        }
+                        countPart(pos);
+                        partStart = next;
+                    }
                 }
+                pos = next;
             }
-            pos = next;
+            if (partStart < 0) {
+                throw new NotRewritableException(RewriteStatus.MALFORMED_MIME,
+                        "boundary \"" + boundary + "\" never appears in its multipart body");
+            }
+            if (!closed) {
+                throw new NotRewritableException(RewriteStatus.MALFORMED_MIME,
+                        "closing boundary \"--" + boundary + "--\" is missing");
+            }
+            List<MimeEntity> children = new ArrayList<>(ranges.size());
+            for (int[] range : ranges) {
+                children.add(entity(range[0], range[1], childType, depth + 1));
+            }
+            return List.copyOf(children);
         }
-        if (partStart < 0) {
-            throw new NotRewritableException(RewriteStatus.MALFORMED_MIME,
-                    "boundary \"" + boundary + "\" never appears in its multipart body");
+
+        /** Counted when its delimiter is found, before anything is kept for it. */
+        private void countPart(int at) throws NotRewritableException {
+            if (++parts > limits.maxParts()) {
+                throw new NotRewritableException(RewriteStatus.OVER_LIMITS,
+                        "more than " + limits.maxParts() + " MIME parts (part " + parts + " starts at byte " + at + ")");
+            }
         }
-        if (!closed) {
-            throw new NotRewritableException(RewriteStatus.MALFORMED_MIME,
-                    "closing boundary \"--" + boundary + "--\" is missing");
-        }
-        List<MimeEntity> children = new ArrayList<>(ranges.size());
-        for (int[] range : ranges) {
-            children.add(parse(raw, range[0], range[1], childType, depth + 1));
-        }
-        return List.copyOf(children);
     }
 
     /** The line break before a delimiter line belongs to the delimiter (RFC 2046 5.1.1). */
