@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * SPEC §9 with a real Cassandra process of its own (started and stopped with {@code ./smtpapi cassandra},
  * on CQL port {@code smtpapi.tracker.outage.port}, default 29042, never the shared developer instance):
  * clicks keep coming while Cassandra stops and starts again; cached clicks keep redirecting, events wait in
- * the spool, and in the end every click of the run is in Cassandra exactly once.
+ * the event log, and in the end every click of the run is in Cassandra exactly once.
  */
 class OutageTest {
     private static final int PORT = Integer.getInteger("smtpapi.tracker.outage.port", 29042);
@@ -48,7 +48,7 @@ class OutageTest {
     @Test
     void cached_clicks_redirect_through_an_outage_and_every_event_is_stored_exactly_once() throws Exception {
         try (TrackerFixture tracker = TrackerFixture.start(OutageTest.class, "127.0.0.1", PORT,
-                Map.of("event_retry_seconds", "1", "event_queue_capacity", "50"))) {
+                Map.of("event_retry_seconds", "1"))) {
             SentMessage message = tracker.send("outage", null, List.of(), List.of("ann@example.com",
                     "ben@example.com"), TARGETS.stream().map(LinkRecord::of).collect(Collectors.toList()));
             SentMessage neverClicked = tracker.send("outage", null, List.of(), List.of("cy@example.com"),
@@ -86,7 +86,7 @@ class OutageTest {
             Thread.sleep(2000);
             HttpResponse<byte[]> uncached = tracker.get(neverClicked.clickUrl(0, 0));
             HttpResponse<byte[]> health = tracker.get(tracker.server.uri() + "/healthz");
-            long spooledWhileDown = tracker.server.tracker().pipeline().spooled();
+            long spooledWhileDown = tracker.server.tracker().writer().lagEvents();
             redirectedWhileDown = redirected.get() - redirectedWhileDown;
             cassandra("start");
             Thread.sleep(1000);
@@ -97,7 +97,7 @@ class OutageTest {
             assertThat(uncached.headers().firstValue("Retry-After")).contains("30");
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(redirectedWhileDown).as("cached clicks answered while Cassandra was down").isGreaterThan(20);
-            assertThat(spooledWhileDown).as("events spooled while Cassandra was down").isGreaterThan(0);
+            assertThat(spooledWhileDown).as("events waiting in the log while Cassandra was down").isGreaterThan(0);
             assertThat(wrong.get()).as("clicks not redirected to their target").isZero();
 
             awaitStored(tracker, Duration.ofSeconds(120));
@@ -120,10 +120,10 @@ class OutageTest {
 
     private static void awaitStored(TrackerFixture tracker, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!tracker.server.tracker().pipeline().isIdle()) {
+        while (!tracker.server.tracker().writer().isIdle()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("spooled events not replayed within " + timeout + ": "
-                        + tracker.server.tracker().pipeline().spooled() + " still spooled");
+                throw new AssertionError("logged events not stored within " + timeout + ": "
+                        + tracker.server.tracker().writer().lagEvents() + " still only in the log");
             }
             Thread.sleep(200);
         }

@@ -35,7 +35,8 @@ public final class TrackerEndpoints {
         TrackerEndpoints endpoints = new TrackerEndpoints(context);
         ApiResponses api = new ApiResponses(tracker.mapper());
         int retryAfter = tracker.settings().retryAfterSeconds();
-        EngagementRecorder recorder = new EngagementRecorder(tracker.pipeline(), tracker.detector(),
+        EngagementRecorder recorder = new EngagementRecorder(tracker.log(),
+                new TokenEventCap(tracker.settings().maxEventsPerTokenPerMinute()), tracker.detector(),
                 new ClientAddress(tracker.settings().trustedProxies()), tracker.clock(), tracker.registry());
 
         endpoints.filter("api-key", new ApiKeyFilter(tracker.settings().apiKey(), api), ApiKeyFilter.MAPPING);
@@ -49,7 +50,8 @@ public final class TrackerEndpoints {
         endpoints.servlet("campaign-metrics", new CampaignMetricsServlet(new CampaignMetrics(tracker.events()), api,
                 tracker.clock(), retryAfter), CampaignMetricsServlet.MAPPING);
         endpoints.servlet("api-not-found", new ApiNotFoundServlet(api), ApiNotFoundServlet.MAPPING);
-        endpoints.servlet("health", new HealthServlet(tracker.events(), tracker.pipeline()), "/healthz");
+        endpoints.servlet("health", new HealthServlet(tracker.events(), tracker.log(), tracker.writer(),
+                tracker.mapper()), "/healthz");
         endpoints.servlet("metrics", new MetricsServlet(tracker.registry()), "/metrics");
         endpoints.servlet("not-found", new NotFoundServlet(), "/");
     }
