@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class CassandraEventWriter implements AutoCloseable {
     public static final String CONSUMER = "cassandra";
     static final int ATTEMPTS_BEFORE_SPLIT = 5;
+    static final long SETTLE_MARGIN_MILLIS = 5;
+    static final long SETTLE_BUSY_MILLIS = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(CassandraEventWriter.class);
 
     /** What the writer is doing, as {@code /healthz} reports it. */
@@ -104,6 +106,26 @@ public final class CassandraEventWriter implements AutoCloseable {
         }
         return Duration.between(oldest, clock.instant()).isNegative() ? Duration.ZERO
                 : Duration.between(oldest, clock.instant());
+    }
+
+    /**
+     * A time up to which every event recorded is in Cassandra: just before the oldest event still on its way
+     * (being appended, in the log, or being written), with {@value #SETTLE_MARGIN_MILLIS} ms of margin for the
+     * events whose id was made just before they reached the log. The events API ends its default window here.
+     */
+    public Instant settledUntil() {
+        Instant now = clock.instant();
+        Instant oldest = oldestUncommitted;
+        Instant bound;
+        if (oldest != null && lagEvents() > 0) {
+            bound = oldest;
+        } else if (lagEvents() > 0 || log.appending() > 0) {
+            bound = now.minusMillis(SETTLE_BUSY_MILLIS);
+        } else {
+            bound = now;
+        }
+        Instant settled = bound.minusMillis(SETTLE_MARGIN_MILLIS);
+        return settled.isAfter(now) ? now : settled;
     }
 
     /** Whether every event recorded so far is in Cassandra. */

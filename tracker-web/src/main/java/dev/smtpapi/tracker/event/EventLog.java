@@ -78,6 +78,7 @@ public final class EventLog implements AutoCloseable {
     private final NavigableMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final Map<String, ConsumerPosition> consumers = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger appendingCount = new java.util.concurrent.atomic.AtomicInteger();
     private final ReentrantLock appended = new ReentrantLock();
     private final Condition newEvents = appended.newCondition();
     private final Counter droppedFull;
@@ -166,6 +167,7 @@ public final class EventLog implements AutoCloseable {
                     event.messageId());
             return false;
         }
+        appendingCount.incrementAndGet();
         pending.add(entry);
         try {
             return entry.done.get(APPEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -176,6 +178,8 @@ public final class EventLog implements AutoCloseable {
             LOG.error("event {} of message {}: no confirmation from the event log within {}: {}", event.eventId(),
                     event.messageId(), APPEND_TIMEOUT, e.toString());
             return false;
+        } finally {
+            appendingCount.decrementAndGet();
         }
     }
 
@@ -196,6 +200,11 @@ public final class EventLog implements AutoCloseable {
             }
         });
         return new LogFeed(this, name, position);
+    }
+
+    /** Events handed to {@link #append} and not yet on disk. */
+    public int appending() {
+        return appendingCount.get();
     }
 
     /** The position of the last event recorded (0 before the first). */

@@ -46,7 +46,7 @@ public final class TrackerEndpoints {
         endpoints.servlet("open", new OpenServlet(tracker.codec(), tracker.lookup(), recorder,
                 tracker.registry()), "/q/*");
         endpoints.servlet("events", new EventsServlet(new EventPager(tracker.events()), tracker.json(), api,
-                tracker.clock(), retryAfter), EventsServlet.MAPPING);
+                tracker.writer()::settledUntil, retryAfter), EventsServlet.MAPPING);
         endpoints.servlet("campaign-metrics", new CampaignMetricsServlet(new CampaignMetrics(tracker.events()), api,
                 tracker.clock(), retryAfter), CampaignMetricsServlet.MAPPING);
         endpoints.servlet("api-not-found", new ApiNotFoundServlet(api), ApiNotFoundServlet.MAPPING);
