@@ -46,7 +46,8 @@ import org.junit.jupiter.api.Test;
  * Issue 9: an answered click is a stored event. The stand-alone tracker runs as a process of its own against a
  * Cassandra of the test's own (both on free ports); clicks arrive from several clients without pause while the
  * tracker is killed with SIGKILL three times and Cassandra once. In the end the events in Cassandra are exactly
- * the clicks that were answered with their redirect: none lost, none twice.
+ * the clicks that were answered with their redirect: none lost, none twice. The Cassandra's CQL port is
+ * {@code smtpapi.tracker.crash.port} when set (its other ports follow it), else three free ports.
  */
 class CrashRecoveryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,7 +57,8 @@ class CrashRecoveryTest {
 
     @BeforeAll
     static void startOwnCassandra() throws Exception {
-        cassandra = OwnCassandra.onFreePorts("crash-cassandra");
+        Integer port = Integer.getInteger("smtpapi.tracker.crash.port");
+        cassandra = port == null ? OwnCassandra.onFreePorts("crash-cassandra") : OwnCassandra.at("crash-cassandra", port);
         cassandra.start();
     }
 
