@@ -4,7 +4,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.Resolution;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.CassandraTagStore;
+import dev.smtpapi.store.TagStore;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TrackingToken;
@@ -36,7 +37,7 @@ public final class Tracker implements AutoCloseable {
     private final TrackerSettings settings;
     private final CqlSession session;
     private final TokenCodec codec;
-    private final TrackingStore store;
+    private final TagStore store;
     private final EventStore events;
     private final EventPipeline pipeline;
     private final EventJson json;
@@ -51,7 +52,7 @@ public final class Tracker implements AutoCloseable {
         this.codec = codec;
         this.clock = clock;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.store = TrackingStore.create(session, settings.store(), clock);
+        this.store = CassandraTagStore.create(session, settings.store(), clock);
         this.events = EventStore.create(session, settings.store().keyspace(), settings.store().consistency(),
                 settings.eventRetention());
         this.json = new EventJson(new ObjectMapper());
