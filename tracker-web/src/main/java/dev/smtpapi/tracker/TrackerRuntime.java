@@ -3,7 +3,7 @@ package dev.smtpapi.tracker;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smtpapi.store.CassandraConnector;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.tracker.config.TrackerSettings;
@@ -52,7 +52,7 @@ public final class TrackerRuntime implements AutoCloseable {
         this.clock = clock;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.mapper = new ObjectMapper();
-        this.lookup = new TokenLookup(TrackingStore.create(session, settings.store(), clock), registry);
+        this.lookup = new TokenLookup(CassandraTagStore.create(session, settings.store(), clock), registry);
         this.json = new EventJson(mapper);
         this.events = EventStore.create(session, settings.store().keyspace(), settings.store().consistency(),
                 settings.eventRetention(), json);

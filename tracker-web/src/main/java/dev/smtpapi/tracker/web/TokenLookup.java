@@ -1,7 +1,7 @@
 package dev.smtpapi.tracker.web;
 
 import dev.smtpapi.store.Resolution;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.TagStore;
 import dev.smtpapi.token.TrackingToken;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,10 +9,10 @@ import java.util.Optional;
 
 /** Looks verified tokens up in tag storage, counting every lookup so tests and operators can see them. */
 public final class TokenLookup {
-    private final TrackingStore store;
+    private final TagStore store;
     private final Counter lookups;
 
-    public TokenLookup(TrackingStore store, MeterRegistry registry) {
+    public TokenLookup(TagStore store, MeterRegistry registry) {
         this.store = store;
         this.lookups = Counter.builder("smtpapi.tracker.store.lookups")
                 .description("Verified tokens looked up in tag storage (cache or Cassandra)").register(registry);
