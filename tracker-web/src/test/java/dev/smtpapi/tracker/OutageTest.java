@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §9 with a real Cassandra process of its own ({@link OwnCassandra} on free ports, or CQL port
+ * docs/behaviour.md §9 with a real Cassandra process of its own ({@link OwnCassandra} on free ports, or CQL port
  * {@code smtpapi.tracker.outage.port} when set; never the shared developer instance):
  * clicks keep coming while Cassandra stops and starts again; cached clicks keep redirecting, events wait in
  * the event log, and in the end every click of the run is in Cassandra exactly once.
