@@ -57,7 +57,7 @@ printf '1 %s\n' "$(head -c 32 /dev/urandom | base64 -w 0 | tr '+/' '-_' | tr -d 
 export TRACKER_STATE_DIR="$WORK/tracker" SMTPAPI_SIGNING_KEYS_FILE="$WORK/keys" SMTPAPI_LISTEN_PORT=$TRACKER_PORT \
   SMTPAPI_CASSANDRA_KEYSPACE=$KEYSPACE SMTPAPI_CASSANDRA_CONTACT_POINTS="$CASSANDRA" \
   SMTPAPI_TRACKER_CONFIG="$WORK/tracker.properties" SMTPAPI_EVENT_LOG_DIR="$WORK/tracker/events" \
-  SMTPAPI_MAX_EVENTS_PER_TOKEN_PER_MINUTE=100000000  # every click is an event here, however often a path repeats
+  SMTPAPI_MAX_EVENTS_PER_TOKEN_PER_MINUTE=1000000  # every click is an event here, however often a path repeats
 printf 'signing_keys_file=%s\n' "$WORK/keys" > "$WORK/tracker.properties"
 
 BARE_PID=""
