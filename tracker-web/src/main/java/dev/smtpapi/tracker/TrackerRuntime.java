@@ -11,6 +11,7 @@ import dev.smtpapi.tracker.event.CassandraEventWriter;
 import dev.smtpapi.tracker.event.EventJson;
 import dev.smtpapi.tracker.event.EventLog;
 import dev.smtpapi.tracker.event.EventStore;
+import dev.smtpapi.tracker.event.LegacySpoolImport;
 import dev.smtpapi.tracker.machine.MachineDetector;
 import dev.smtpapi.tracker.web.TokenLookup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -60,6 +61,8 @@ public final class TrackerRuntime implements AutoCloseable {
         try {
             this.writer = CassandraEventWriter.start(log, events, settings.eventBatchSize(), settings.eventRetry(),
                     clock, registry);
+            // After the writer registered as a consumer, so that it reads what the import appends.
+            LegacySpoolImport.importInto(log, settings.eventLog().directory());
         } catch (RuntimeException e) {
             log.close();
             throw e;

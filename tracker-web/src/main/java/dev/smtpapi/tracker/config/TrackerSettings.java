@@ -101,7 +101,7 @@ public final class TrackerSettings {
         long maxBytes = options.longValue(EVENT_LOG_MAX_BYTES, 1L << 30, 1L << 20, Long.MAX_VALUE / 2);
         long segmentBytes = options.longValue(EVENT_LOG_SEGMENT_BYTES, Math.min(64L << 20, maxBytes / 4), 4096,
                 maxBytes);
-        int syncMillis = options.integer(EVENT_LOG_SYNC_MILLIS, 2, 0, 1000);
+        int syncMillis = options.integer(EVENT_LOG_SYNC_MILLIS, 0, 0, 1000);
         int syncEvents = options.integer(EVENT_LOG_SYNC_EVENTS, 1000, 1, 1_000_000);
         return new EventLogSettings(directory, maxBytes, segmentBytes, syncEvents, Duration.ofMillis(syncMillis));
     }
