@@ -2,6 +2,7 @@ package dev.smtpapi.tracker;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smtpapi.store.CampaignCounters;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.Resolution;
 import dev.smtpapi.store.TrackingStore;
@@ -38,6 +39,7 @@ public final class Tracker implements AutoCloseable {
     private final TokenCodec codec;
     private final TrackingStore store;
     private final EventStore events;
+    private final CampaignCounters counters;
     private final EventPipeline pipeline;
     private final EventJson json;
     private final MachineDetector detector;
@@ -54,6 +56,7 @@ public final class Tracker implements AutoCloseable {
         this.store = TrackingStore.create(session, settings.store(), clock);
         this.events = EventStore.create(session, settings.store().keyspace(), settings.store().consistency(),
                 settings.eventRetention());
+        this.counters = CampaignCounters.create(session, settings.store());
         this.json = new EventJson(new ObjectMapper());
         this.pipeline = EventPipeline.start(events, EventSpool.open(settings.spoolDir(), json),
                 settings.eventQueueCapacity(), settings.eventBatchSize(), settings.eventRetry(), registry);
@@ -98,6 +101,11 @@ public final class Tracker implements AutoCloseable {
 
     public EventStore events() {
         return events;
+    }
+
+    /** Copies sent per campaign (written by the mailet), for the report page. */
+    public CampaignCounters counters() {
+        return counters;
     }
 
     public EventPipeline pipeline() {

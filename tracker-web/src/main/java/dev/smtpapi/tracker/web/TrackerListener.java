@@ -2,6 +2,7 @@ package dev.smtpapi.tracker.web;
 
 import dev.smtpapi.tracker.Tracker;
 import dev.smtpapi.tracker.config.TrackerConfiguration;
+import dev.smtpapi.tracker.report.ReportServlet;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -55,6 +56,9 @@ public final class TrackerListener implements ServletContextListener {
         add(context, "api", new ApiServlet(tracker), "/api/v1/*");
         add(context, "health", new HealthServlet(tracker), "/healthz");
         add(context, "metrics", new MetricsServlet(tracker), "/metrics");
+        add(context, "report", ReportServlet.create(tracker.events(), tracker.counters(),
+                new com.fasterxml.jackson.databind.ObjectMapper(), tracker.settings().apiKey(), tracker.clock(),
+                tracker.settings().retryAfterSeconds()), "/report/*");
         add(context, "not-found", new NotFoundServlet(), "/");
     }
 
