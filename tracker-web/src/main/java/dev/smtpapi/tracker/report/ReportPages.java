@@ -101,8 +101,7 @@ final class ReportPages {
                     .attr("href", campaignLink(context, row.campaignId(), window, Optional.empty()))
                     .text(row.campaignId());
             CampaignEngagement counts = row.engagement();
-            tr.appendElement("td").addClass("num").attr("data-metric", "copies_sent")
-                    .attr("data-total", Long.toString(row.copiesSent())).text(number(row.copiesSent()));
+            copies(tr.appendElement("td"), row.copiesSent());
             split(tr.appendElement("td"), "opens", counts.opens());
             split(tr.appendElement("td"), "unique_opens", counts.uniqueOpens());
             split(tr.appendElement("td"), "clicks", counts.clicks());
@@ -128,8 +127,7 @@ final class ReportPages {
         CampaignEngagement counts = detail.engagement();
         Element summary = main.appendElement("dl").addClass("summary").id("summary")
                 .attr("data-from", window.from().toString()).attr("data-to", window.to().toString());
-        summaryItem(summary, "Copies sent").addClass("num").attr("data-metric", "copies_sent")
-                .attr("data-total", Long.toString(detail.copiesSent())).text(number(detail.copiesSent()));
+        copies(summaryItem(summary, "Copies sent"), detail.copiesSent());
         split(summaryItem(summary, "Opens"), "opens", counts.opens());
         split(summaryItem(summary, "Unique opens"), "unique_opens", counts.uniqueOpens());
         split(summaryItem(summary, "Clicks"), "clicks", counts.clicks());
@@ -262,6 +260,11 @@ final class ReportPages {
         Element item = list.appendElement("div");
         item.appendElement("dt").text(term);
         return item.appendElement("dd");
+    }
+
+    private static void copies(Element cell, long copies) {
+        cell.addClass("num").attr("data-metric", "copies_sent").attr("data-total", Long.toString(copies))
+                .appendElement("span").addClass("total").text(number(copies));
     }
 
     private static void split(Element cell, String metric, Split split) {
