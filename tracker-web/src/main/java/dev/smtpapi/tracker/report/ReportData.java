@@ -1,6 +1,10 @@
 package dev.smtpapi.tracker.report;
 
 import dev.smtpapi.store.CampaignCounters;
+import dev.smtpapi.tracker.api.CampaignMetrics;
+import dev.smtpapi.tracker.api.CampaignMetrics.Counts;
+import dev.smtpapi.tracker.api.EventPager;
+import dev.smtpapi.tracker.api.EventsQuery;
 import dev.smtpapi.tracker.event.EventStore;
 import dev.smtpapi.tracker.event.TrackingEvent;
 import java.util.ArrayList;
@@ -9,23 +13,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The report's reads: the events of a window from the event store (the same scan as the events API, so the
- * numbers are the API's) and copies sent from the campaign counters. Thread-safe; every call scans anew.
+ * The report's reads. Counts and event pages come from the events API's own classes ({@link CampaignMetrics},
+ * {@link EventPager}), so the page's numbers are the API's by construction; copies sent come from the
+ * campaign counters; the chart, links and machine reasons from one more scan of the window. Thread-safe;
+ * every call reads anew.
  */
 final class ReportData {
-    /** One campaign of the window: copies sent (0 when unknown) and its engagement. */
-    record CampaignRow(String campaignId, long copiesSent, CampaignEngagement engagement) {
+    /** One campaign of the window: copies sent (0 when none were counted) and the API's counts. */
+    record CampaignRow(String campaignId, long copiesSent, Counts counts) {
+    }
+
+    /** Everything one campaign's page shows. */
+    record CampaignPage(String campaignId, ReportWindow window, long copiesSent, Counts counts,
+            CampaignActivity activity, EventPager.Page events, boolean afterFirstPage) {
     }
 
     private final EventStore events;
+    private final CampaignMetrics metrics;
+    private final EventPager pager;
     private final CampaignCounters counters;
 
-    ReportData(EventStore events, CampaignCounters counters) {
+    ReportData(EventStore events, CampaignMetrics metrics, EventPager pager, CampaignCounters counters) {
         this.events = Objects.requireNonNull(events, "events");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.pager = Objects.requireNonNull(pager, "pager");
         this.counters = Objects.requireNonNull(counters, "counters");
     }
 
@@ -35,18 +51,11 @@ final class ReportData {
      * @throws dev.smtpapi.store.StoreUnavailableException when Cassandra cannot be read
      */
     List<CampaignRow> campaigns(ReportWindow window) {
-        Map<String, CampaignEngagement> engagement = new TreeMap<>();
-        Iterator<TrackingEvent> scan = events.newestFirst(window.from(), window.to());
-        while (scan.hasNext()) {
-            TrackingEvent event = scan.next();
-            event.campaignId().ifPresent(campaign ->
-                    engagement.computeIfAbsent(campaign, id -> new CampaignEngagement()).add(event));
-        }
+        Map<String, Counts> counts = new TreeMap<>(metrics.count(window.window(), Set.of()));
         Map<String, Long> copies = counters.copiesBetween(window.from(), window.to());
-        copies.keySet().forEach(campaign -> engagement.computeIfAbsent(campaign, id -> new CampaignEngagement()));
-        List<CampaignRow> rows = new ArrayList<>(engagement.size());
-        engagement.forEach((campaign, counts) ->
-                rows.add(new CampaignRow(campaign, copies.getOrDefault(campaign, 0L), counts)));
+        copies.keySet().forEach(campaign -> counts.computeIfAbsent(campaign, id -> new Counts()));
+        List<CampaignRow> rows = new ArrayList<>(counts.size());
+        counts.forEach((campaign, count) -> rows.add(new CampaignRow(campaign, copies.getOrDefault(campaign, 0L), count)));
         return rows;
     }
 
@@ -56,17 +65,19 @@ final class ReportData {
      * @throws IllegalArgumentException when the cursor is not an event of this campaign in this window
      * @throws dev.smtpapi.store.StoreUnavailableException when Cassandra cannot be read
      */
-    CampaignDetail campaign(String campaignId, ReportWindow window, Optional<UUID> cursor, int perPage) {
+    CampaignPage campaign(String campaignId, ReportWindow window, Optional<UUID> cursor, int perPage) {
         long copies = counters.copiesBetween(window.from(), window.to()).getOrDefault(campaignId, 0L);
-        CampaignDetail detail = new CampaignDetail(campaignId, copies, window, cursor, perPage);
+        Counts counts = metrics.count(window.window(), Set.of(campaignId)).getOrDefault(campaignId, new Counts());
+        EventPager.Page page = pager.page(new EventsQuery(window.window(), Set.of(), Set.of(campaignId), Set.of(),
+                perPage, cursor));
+        CampaignActivity activity = new CampaignActivity(window);
         Iterator<TrackingEvent> scan = events.newestFirst(window.from(), window.to());
         while (scan.hasNext()) {
             TrackingEvent event = scan.next();
             if (event.campaignId().filter(campaignId::equals).isPresent()) {
-                detail.add(event);
+                activity.add(event);
             }
         }
-        detail.finish();
-        return detail;
+        return new CampaignPage(campaignId, window, copies, counts, activity, page, cursor.isPresent());
     }
 }

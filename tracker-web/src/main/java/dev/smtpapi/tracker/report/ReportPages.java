@@ -3,11 +3,14 @@ package dev.smtpapi.tracker.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smtpapi.tracker.api.CampaignMetrics.Counts;
+import dev.smtpapi.tracker.api.CampaignMetrics.Split;
+import dev.smtpapi.tracker.api.EventPager;
 import dev.smtpapi.tracker.event.TrackingEvent;
-import dev.smtpapi.tracker.report.CampaignDetail.Bucket;
-import dev.smtpapi.tracker.report.CampaignDetail.EventsPage;
-import dev.smtpapi.tracker.report.CampaignDetail.LinkClicks;
-import dev.smtpapi.tracker.report.CampaignDetail.ReasonCount;
+import dev.smtpapi.tracker.report.CampaignActivity.Bucket;
+import dev.smtpapi.tracker.report.CampaignActivity.LinkClicks;
+import dev.smtpapi.tracker.report.CampaignActivity.ReasonCount;
+import dev.smtpapi.tracker.report.ReportData.CampaignPage;
 import dev.smtpapi.tracker.report.ReportData.CampaignRow;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +103,7 @@ final class ReportPages {
             tr.appendElement("th").attr("scope", "row").appendElement("a")
                     .attr("href", campaignLink(context, row.campaignId(), window, Optional.empty()))
                     .text(row.campaignId());
-            CampaignEngagement counts = row.engagement();
+            Counts counts = row.counts();
             copies(tr.appendElement("td"), row.copiesSent());
             split(tr.appendElement("td"), "opens", counts.opens());
             split(tr.appendElement("td"), "unique_opens", counts.uniqueOpens());
@@ -114,7 +117,7 @@ final class ReportPages {
         return html(page);
     }
 
-    String campaign(Context context, CampaignDetail detail) {
+    String campaign(Context context, CampaignPage detail) {
         ReportWindow window = detail.window();
         Document page = shell(context, "Campaign " + detail.campaignId());
         Element main = page.body().appendElement("main");
@@ -124,7 +127,7 @@ final class ReportPages {
         title.appendElement("span").addClass("campaign-id").id("campaign-id").text(detail.campaignId());
         windowForm(main, context, window, Optional.of(detail.campaignId()));
 
-        CampaignEngagement counts = detail.engagement();
+        Counts counts = detail.counts();
         Element summary = main.appendElement("dl").addClass("summary").id("summary")
                 .attr("data-from", window.from().toString()).attr("data-to", window.to().toString());
         copies(summaryItem(summary, "Copies sent"), detail.copiesSent());
@@ -135,18 +138,19 @@ final class ReportPages {
         rate(summaryItem(summary, "Open rate"), "open_rate", counts.uniqueOpens(), detail.copiesSent());
         rate(summaryItem(summary, "Click rate"), "click_rate", counts.uniqueClicks(), detail.copiesSent());
 
-        boolean hourly = window.bucket() == ChronoUnit.HOURS;
+        CampaignActivity activity = detail.activity();
+        boolean hourly = activity.bucket() == ChronoUnit.HOURS;
         main.appendElement("h2").text(hourly ? "Opens and clicks per hour" : "Opens and clicks per day");
         main.appendElement("div").addClass("chart").appendElement("canvas").id("activity-chart")
                 .attr("role", "img").attr("aria-label", hourly ? "Opens and clicks per hour" : "Opens and clicks per day")
-                .attr("data-series", series(detail.series(), hourly));
+                .attr("data-series", series(activity.series(), hourly));
 
         main.appendElement("h2").text("Links by clicks");
         Element links = table(main, "links", "Link", "Clicks", "Human", "Machine");
-        if (detail.links().isEmpty()) {
+        if (activity.links().isEmpty()) {
             emptyRow(links, 4, "No clicks in this window.");
         }
-        for (LinkClicks link : detail.links()) {
+        for (LinkClicks link : activity.links()) {
             Element tr = links.appendElement("tr").attr("data-link", link.label());
             Element name = tr.appendElement("td").addClass("link");
             name.appendElement("span").addClass("link-label").text(link.label());
@@ -158,24 +162,24 @@ final class ReportPages {
 
         main.appendElement("h2").text("Machine events by reason");
         Element reasons = table(main, "machine-reasons", "Reason", "Opens", "Clicks");
-        if (detail.machineReasons().isEmpty()) {
+        if (activity.machineReasons().isEmpty()) {
             emptyRow(reasons, 3, "No machine opens or clicks in this window.");
         }
-        for (ReasonCount reason : detail.machineReasons()) {
+        for (ReasonCount reason : activity.machineReasons()) {
             Element tr = reasons.appendElement("tr").attr("data-reason", reason.reason());
             tr.appendElement("td").text(reason.reason());
             tr.appendElement("td").addClass("num").text(number(reason.opens()));
             tr.appendElement("td").addClass("num").text(number(reason.clicks()));
         }
 
-        EventsPage events = detail.events();
+        EventPager.Page events = detail.events();
         main.appendElement("h2").text("Recent events");
         Element list = table(main, "events", "Time (UTC)", "Event", "Recipient", "Link", "Who");
         list.parent().attr("data-total-count", Long.toString(events.totalCount()));
-        if (events.events().isEmpty()) {
+        if (events.results().isEmpty()) {
             emptyRow(list, 5, "No events in this window.");
         }
-        for (TrackingEvent event : events.events()) {
+        for (TrackingEvent event : events.results()) {
             Element tr = list.appendElement("tr").attr("data-event-id", event.eventId().toString());
             tr.appendElement("td").addClass("time").text(SECOND.format(event.timestamp()));
             tr.appendElement("td").text(event.type().code());
@@ -187,11 +191,11 @@ final class ReportPages {
         }
         Element pager = main.appendElement("p").addClass("pager");
         pager.appendElement("span").text(number(events.totalCount()) + " events in all");
-        if (detail.hasCursor()) {
+        if (detail.afterFirstPage()) {
             pager.appendElement("a").attr("href", campaignLink(context, detail.campaignId(), window, Optional.empty()))
                     .text("Newest");
         }
-        events.next().ifPresent(cursor -> pager.appendElement("a").attr("rel", "next").id("older-events")
+        events.nextCursor().ifPresent(cursor -> pager.appendElement("a").attr("rel", "next").id("older-events")
                 .attr("href", campaignLink(context, detail.campaignId(), window, Optional.of(cursor.toString())))
                 .text("Older events →"));
         return html(page);

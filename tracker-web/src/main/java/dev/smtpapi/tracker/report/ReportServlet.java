@@ -1,7 +1,12 @@
 package dev.smtpapi.tracker.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smtpapi.store.CampaignCounters;
 import dev.smtpapi.store.StoreUnavailableException;
+import dev.smtpapi.tracker.api.CampaignMetrics;
+import dev.smtpapi.tracker.api.EventPager;
+import dev.smtpapi.tracker.api.QueryParameters;
+import dev.smtpapi.tracker.event.EventStore;
 import dev.smtpapi.tracker.report.ReportAssets.Asset;
 import dev.smtpapi.tracker.report.ReportPages.Context;
 import dev.smtpapi.tracker.report.ReportSessions.Session;
@@ -34,6 +39,7 @@ public final class ReportServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ReportServlet.class);
 
+    public static final String MAPPING = "/report/*";
     static final String CSRF_FIELD = "csrf";
     static final String SESSION_COOKIE = "smtpapi_report_session";
     static final String SIGN_IN_COOKIE = "smtpapi_report_sign_in";
@@ -62,11 +68,11 @@ public final class ReportServlet extends HttpServlet {
     }
 
     /** The report over an event store and campaign counters, signed in with {@code apiKey}. */
-    public static ReportServlet create(dev.smtpapi.tracker.event.EventStore events,
-            dev.smtpapi.store.CampaignCounters counters, ObjectMapper json, Optional<String> apiKey, Clock clock,
-            int retryAfterSeconds) {
-        return new ReportServlet(new ReportData(events, counters), new ReportSessions(clock), new ReportPages(json),
-                ReportAssets.load(), apiKey, clock, retryAfterSeconds);
+    public static ReportServlet create(EventStore events, CampaignCounters counters, ObjectMapper json,
+            Optional<String> apiKey, Clock clock, int retryAfterSeconds) {
+        ReportData data = new ReportData(events, new CampaignMetrics(events), new EventPager(events), counters);
+        return new ReportServlet(data, new ReportSessions(clock), new ReportPages(json), ReportAssets.load(), apiKey,
+                clock, retryAfterSeconds);
     }
 
     @Override
@@ -92,8 +98,7 @@ public final class ReportServlet extends HttpServlet {
             return;
         }
         try {
-            ReportWindow window = ReportWindow.of(request.getParameter("range"), request.getParameter("from"),
-                    request.getParameter("to"), clock.instant());
+            ReportWindow window = ReportWindow.of(QueryParameters.of(request.getParameterMap()), clock.instant());
             if (path.equals("/")) {
                 page(response, HttpServletResponse.SC_OK, pages.campaigns(context, window, data.campaigns(window)));
             } else if (path.equals("/campaign")) {
