@@ -28,6 +28,7 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -138,6 +139,8 @@ class ReportPageBrowserTest {
                 browser.findElement(By.id("summary")).getAttribute("data-to"), campaign);
         assertThat(browser.findElement(By.cssSelector("#summary [data-metric=clicks]")).getAttribute("data-total"))
                 .isEqualTo(api.path("clicks").path("total").asText());
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("browser console")
+                .noneMatch(entry -> entry.getMessage().contains("Content Security Policy"));
         screenshot("report-campaign.png");
     }
 
@@ -169,11 +172,16 @@ class ReportPageBrowserTest {
         }
     }
 
-    /** No alert is open, no element carries the payloads' markup, and no flag they would set is set. */
+    /**
+     * No alert is open, no element carries the payloads' markup, no flag they would set is set, and the
+     * Content-Security-Policy had nothing to refuse (the page's own scripts and styles all passed it).
+     */
     private void assertInert() {
         assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
         assertThat(js().executeScript("return typeof window.xss")).isEqualTo("undefined");
         assertThat(browser.findElements(By.cssSelector("img, [onerror], main script"))).isEmpty();
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll()).as("browser console")
+                .noneMatch(entry -> entry.getMessage().contains("Content Security Policy"));
     }
 
     private WebElement campaignRow(String id) {
