@@ -105,7 +105,7 @@ final class CampaignActivity {
         }
 
         LinkClicks result() {
-            return new LinkClicks(label, url, new Split(human, machine));
+            return new LinkClicks(label, url, new Split(human, machine, human + machine));
         }
     }
 }

@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * The report's reads. Counts and event pages come from the events API's own classes ({@link CampaignMetrics},
@@ -62,14 +61,15 @@ final class ReportData {
     /**
      * One campaign over the window, with the page of its events that follows {@code cursor}.
      *
-     * @throws IllegalArgumentException when the cursor is not an event of this campaign in this window
+     * @throws IllegalArgumentException when the cursor is not one of this campaign's event pages
      * @throws dev.smtpapi.store.StoreUnavailableException when Cassandra cannot be read
      */
-    CampaignPage campaign(String campaignId, ReportWindow window, Optional<UUID> cursor, int perPage) {
+    CampaignPage campaign(String campaignId, ReportWindow window, Optional<String> cursor, int perPage) {
         long copies = counters.copiesBetween(window.from(), window.to()).getOrDefault(campaignId, 0L);
         Counts counts = metrics.count(window.window(), Set.of(campaignId)).getOrDefault(campaignId, new Counts());
-        EventPager.Page page = pager.page(new EventsQuery(window.window(), Set.of(), Set.of(campaignId), Set.of(),
-                perPage, cursor));
+        EventsQuery.Filters ofCampaign = new EventsQuery.Filters(Set.of(), Set.of(campaignId), Set.of(), Set.of(),
+                Set.of(), Set.of(), false);
+        EventPager.Page page = pager.page(new EventsQuery(window.window(), true, ofCampaign, perPage, 1, cursor));
         CampaignActivity activity = new CampaignActivity(window);
         Iterator<TrackingEvent> scan = events.newestFirst(window.from(), window.to());
         while (scan.hasNext()) {

@@ -195,8 +195,8 @@ final class ReportPages {
             pager.appendElement("a").attr("href", campaignLink(context, detail.campaignId(), window, Optional.empty()))
                     .text("Newest");
         }
-        events.nextCursor().ifPresent(cursor -> pager.appendElement("a").attr("rel", "next").id("older-events")
-                .attr("href", campaignLink(context, detail.campaignId(), window, Optional.of(cursor.toString())))
+        events.next().ifPresent(cursor -> pager.appendElement("a").attr("rel", "next").id("older-events")
+                .attr("href", campaignLink(context, detail.campaignId(), window, Optional.of(cursor.encode())))
                 .text("Older events →"));
         return html(page);
     }
