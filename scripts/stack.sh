@@ -281,6 +281,7 @@ up() {
     note "SMTP      127.0.0.1:$SMTP_PORT   (James 3.8.1 + $(basename "$(mailet_jar)"), open and click tracking on)"
     note "IMAP      127.0.0.1:$IMAP_PORT   users alice, bob, carol @$DOMAIN, password $PASSWORD"
     note "tracker   $TRACKER_URL   events API key: $API_KEY"
+    note "report    $TRACKER_URL/report/   campaign report page; sign in with the events API key"
     note "Cassandra 127.0.0.1:$CASSANDRA_PORT"
     note "sink      127.0.0.1:$SINK_PORT   mail for other domains is stored in $SINK_DIR"
     note "logs      $JAMES_DIR/james.log, $TRACKER_DIR/tracker.log, $SINK_LOG, Cassandra's as printed above"

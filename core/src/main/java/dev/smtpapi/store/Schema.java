@@ -83,4 +83,9 @@ public final class Schema {
         }
         session.checkSchemaAgreement();
     }
+
+    // Report page (issue 12): the per-campaign counter of copies sent, written by CampaignCounters. It is the
+    // last block of schema.cql, so create() makes it with the rest.
+    /** The table of copies sent per campaign and hour. */
+    public static final String CAMPAIGN_COPIES_TABLE = "campaign_copies";
 }

@@ -151,6 +151,9 @@ final class MailTracker {
             onStoreFailure(mail, raw, hadHeader, recipients.size(), e);
             return;
         }
+        // Copies sent, for the report page's rates: one asynchronous write per mail, best effort, never throws.
+        store.counters().ifPresent(
+                copies -> copies.addCopies(mail.getName(), record.campaignId(), sentAt, recipients.size()));
 
         TrackingUrls urls = new TrackingUrls(codec, record.messageKey(), expiry, settings, parsed.links());
         Attribute marker = new Attribute(TRACKED, AttributeValue.of(record.messageKey().toString()));

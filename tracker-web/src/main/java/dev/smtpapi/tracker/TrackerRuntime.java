@@ -2,6 +2,7 @@ package dev.smtpapi.tracker;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smtpapi.store.CampaignCounters;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.token.SigningKeys;
@@ -38,6 +39,7 @@ public final class TrackerRuntime implements AutoCloseable {
     private final TokenCodec codec;
     private final TokenLookup lookup;
     private final EventStore events;
+    private final CampaignCounters counters;
     private final EventLog log;
     private final CassandraEventWriter writer;
     private final ObjectMapper mapper;
@@ -57,6 +59,7 @@ public final class TrackerRuntime implements AutoCloseable {
         this.json = new EventJson(mapper);
         this.events = EventStore.create(session, settings.store().keyspace(), settings.store().consistency(),
                 settings.eventRetention(), json);
+        this.counters = CampaignCounters.create(session, settings.store());
         this.log = EventLog.open(settings.eventLog(), json, clock, registry);
         try {
             this.writer = CassandraEventWriter.start(log, events, settings.eventBatchSize(), settings.eventRetry(),
@@ -110,6 +113,11 @@ public final class TrackerRuntime implements AutoCloseable {
 
     public EventStore events() {
         return events;
+    }
+
+    /** Copies sent per campaign (written by the mailet), for the report page. */
+    public CampaignCounters counters() {
+        return counters;
     }
 
     /** The local event log every event is recorded in before its request is answered. */

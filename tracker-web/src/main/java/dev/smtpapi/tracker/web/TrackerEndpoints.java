@@ -8,6 +8,7 @@ import dev.smtpapi.tracker.api.CampaignMetrics;
 import dev.smtpapi.tracker.api.CampaignMetricsServlet;
 import dev.smtpapi.tracker.api.EventPager;
 import dev.smtpapi.tracker.api.EventsServlet;
+import dev.smtpapi.tracker.report.ReportServlet;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.Servlet;
@@ -53,6 +54,8 @@ public final class TrackerEndpoints {
         endpoints.servlet("health", new HealthServlet(tracker.events(), tracker.log(), tracker.writer(),
                 tracker.mapper()), "/healthz");
         endpoints.servlet("metrics", new MetricsServlet(tracker.registry()), "/metrics");
+        endpoints.servlet("report", ReportServlet.create(tracker.events(), tracker.counters(), tracker.mapper(),
+                tracker.settings().apiKey(), tracker.clock(), retryAfter), ReportServlet.MAPPING);
         endpoints.servlet("not-found", new NotFoundServlet(), "/");
     }
 
