@@ -23,6 +23,7 @@ public final class TrackingEvent {
     private final UUID eventId;
     private final EventType type;
     private final String messageId;
+    private final Optional<UUID> messageKey;
     private final Optional<String> campaignId;
     private final String rcptTo;
     private final String rawRcptTo;
@@ -41,6 +42,7 @@ public final class TrackingEvent {
         }
         this.type = Objects.requireNonNull(builder.type, "type");
         this.messageId = Objects.requireNonNull(builder.messageId, "messageId");
+        this.messageKey = Objects.requireNonNull(builder.messageKey, "messageKey");
         this.campaignId = Objects.requireNonNull(builder.campaignId, "campaignId");
         this.rcptTo = Objects.requireNonNull(builder.rcptTo, "rcptTo");
         this.rawRcptTo = Objects.requireNonNull(builder.rawRcptTo, "rawRcptTo");
@@ -90,6 +92,14 @@ public final class TrackingEvent {
 
     public String messageId() {
         return messageId;
+    }
+
+    /**
+     * The tracking message key of the mail (the same for every recipient of one mail), reported as
+     * {@code transmission_id}; empty only for events recorded before the tracker kept it.
+     */
+    public Optional<UUID> messageKey() {
+        return messageKey;
     }
 
     public Optional<String> campaignId() {
@@ -145,6 +155,7 @@ public final class TrackingEvent {
         }
         TrackingEvent that = (TrackingEvent) other;
         return eventId.equals(that.eventId) && type == that.type && messageId.equals(that.messageId)
+                && messageKey.equals(that.messageKey)
                 && campaignId.equals(that.campaignId) && rcptTo.equals(that.rcptTo)
                 && rawRcptTo.equals(that.rawRcptTo) && rcptMetaJson.equals(that.rcptMetaJson)
                 && rcptTags.equals(that.rcptTags) && ipAddress.equals(that.ipAddress)
@@ -166,6 +177,7 @@ public final class TrackingEvent {
         private UUID eventId;
         private EventType type;
         private String messageId;
+        private Optional<UUID> messageKey = Optional.empty();
         private Optional<String> campaignId = Optional.empty();
         private String rcptTo;
         private String rawRcptTo;
@@ -192,6 +204,11 @@ public final class TrackingEvent {
 
         public Builder messageId(String value) {
             this.messageId = value;
+            return this;
+        }
+
+        public Builder messageKey(Optional<UUID> value) {
+            this.messageKey = value;
             return this;
         }
 
