@@ -14,6 +14,8 @@ import dev.smtpapi.tracker.event.EventPipeline;
 import dev.smtpapi.tracker.event.EventSpool;
 import dev.smtpapi.tracker.event.EventStore;
 import dev.smtpapi.tracker.machine.MachineDetector;
+import dev.smtpapi.tracker.webhook.RecentEventFeed;
+import dev.smtpapi.tracker.webhook.Webhooks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,6 +46,8 @@ public final class Tracker implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Counter storeLookups;
     private final Clock clock;
+    private final RecentEventFeed webhookFeed;
+    private final Webhooks webhooks;
 
     private Tracker(TrackerSettings settings, CqlSession session, TokenCodec codec, Clock clock) {
         this.settings = settings;
@@ -58,6 +62,9 @@ public final class Tracker implements AutoCloseable {
         this.pipeline = EventPipeline.start(events, EventSpool.open(settings.spoolDir(), json),
                 settings.eventQueueCapacity(), settings.eventBatchSize(), settings.eventRetry(), registry);
         this.detector = MachineDetector.withClickWindow(settings.machineClickWindow());
+        this.webhookFeed = new RecentEventFeed(settings.eventQueueCapacity());
+        this.webhooks = Webhooks.start(settings.webhooks(), session, settings.store().keyspace(),
+                settings.store().consistency(), new ObjectMapper(), json, webhookFeed, registry, clock);
         this.storeLookups = Counter.builder("smtpapi.tracker.store.lookups")
                 .description("Verified tokens looked up in tag storage (cache or Cassandra)").register(registry);
     }
@@ -120,10 +127,20 @@ public final class Tracker implements AutoCloseable {
         return clock;
     }
 
+    /** The webhook side: its API servlet, and the feed of this node's events it pushes. */
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
+    public RecentEventFeed webhookFeed() {
+        return webhookFeed;
+    }
+
     /** Flushes the event queue to the spool, then closes the Cassandra session. */
     @Override
     public void close() {
         try {
+            webhooks.close();
             pipeline.close();
         } finally {
             session.close();

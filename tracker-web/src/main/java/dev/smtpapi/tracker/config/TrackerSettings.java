@@ -86,7 +86,7 @@ public final class TrackerSettings {
         this.machineClickWindow = Duration.ofSeconds(options.integer(MACHINE_CLICK_SECONDS, 5, 0, 3600));
         this.retryAfterSeconds = options.integer(RETRY_AFTER_SECONDS, 30, 1, 86_400);
         this.store = StoreSettings.from(options);
-        this.webhooks = WebhookSettings.from(options);
+        this.webhooks = WebhookSettings.from(options, spoolDir.resolveSibling("webhooks"));
     }
 
     /** Reads and checks every option; throws {@link InvalidOptionException} naming the first bad one. */

@@ -87,7 +87,7 @@ final class ApiServlet extends HttpServlet {
         }
     }
 
-    private boolean isAuthorized(String header) {
+    boolean isAuthorized(String header) {
         if (apiKey.isEmpty() || header == null) {
             return false;
         }

@@ -47,7 +47,9 @@ final class EngagementRecorder {
             skippedExpired.increment();
             return false;
         }
-        tracker.pipeline().record(event(request, resolution, now));
+        TrackingEvent event = event(request, resolution, now);
+        tracker.pipeline().record(event);
+        tracker.webhookFeed().append(event);
         return true;
     }
 

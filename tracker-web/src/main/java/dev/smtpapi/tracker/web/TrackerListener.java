@@ -2,6 +2,7 @@ package dev.smtpapi.tracker.web;
 
 import dev.smtpapi.tracker.Tracker;
 import dev.smtpapi.tracker.config.TrackerConfiguration;
+import dev.smtpapi.tracker.webhook.Webhooks;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -52,13 +53,16 @@ public final class TrackerListener implements ServletContextListener {
         EngagementRecorder recorder = new EngagementRecorder(tracker);
         add(context, "click", new ClickServlet(tracker, recorder), "/f/*");
         add(context, "open", new OpenServlet(tracker, recorder), "/q/*");
-        add(context, "api", new ApiServlet(tracker), "/api/v1/*");
+        ApiServlet api = new ApiServlet(tracker);
+        add(context, "api", api, "/api/v1/*");
+        add(context, "webhooks", tracker.webhooks().servlet(request -> api.isAuthorized(request.getHeader(
+                "Authorization")), tracker.settings().retryAfterSeconds()), Webhooks.MAPPING);
         add(context, "health", new HealthServlet(tracker), "/healthz");
         add(context, "metrics", new MetricsServlet(tracker), "/metrics");
         add(context, "not-found", new NotFoundServlet(), "/");
     }
 
-    private static void add(ServletContext context, String name, jakarta.servlet.Servlet servlet, String mapping) {
+    private static void add(ServletContext context, String name, jakarta.servlet.Servlet servlet, String... mapping) {
         ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
         registration.addMapping(mapping);
         registration.setLoadOnStartup(1);

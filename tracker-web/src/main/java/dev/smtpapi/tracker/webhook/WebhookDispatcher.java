@@ -84,10 +84,12 @@ public final class WebhookDispatcher implements AutoCloseable {
                     Thread.sleep(RETRY_WAIT.toMillis()); // no webhook set yet: nothing may be committed
                     continue;
                 }
-                Map<UUID, Webhook> webhooks = registry.all();
-                reconcileWorkers(webhooks);
+                reconcileWorkers(registry.all());
                 List<LoggedEvent> events = feed.poll(settings.batchSize(), POLL_WAIT);
                 if (!events.isEmpty()) {
+                    // The set as it is now, after the wait: a webhook created while we waited gets these events.
+                    Map<UUID, Webhook> webhooks = registry.all();
+                    reconcileWorkers(webhooks);
                     batch(events, webhooks);
                     feed.commit(events.get(events.size() - 1));
                 }

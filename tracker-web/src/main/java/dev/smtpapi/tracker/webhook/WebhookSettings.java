@@ -16,7 +16,8 @@ import java.util.Set;
  * @param firstRetry the wait after the first failed attempt; each later wait doubles ({@value #RETRY_FIRST_SECONDS})
  * @param longestRetry the longest wait between two attempts ({@value #RETRY_LONGEST_SECONDS})
  * @param giveUpAfter a batch not delivered this long after it was made is failed ({@value #GIVE_UP_SECONDS})
- * @param directory where this node's pending batches wait, one file each ({@value #DIRECTORY})
+ * @param directory where this node's pending batches wait, one file each ({@value #DIRECTORY}; by default
+ *     {@code webhooks} beside the tracker's spool directory)
  * @param refresh how often the set of webhooks is read again from Cassandra ({@value #REFRESH_SECONDS})
  */
 public record WebhookSettings(int batchSize, Duration timeout, Duration firstRetry, Duration longestRetry,
@@ -41,8 +42,11 @@ public record WebhookSettings(int batchSize, Duration timeout, Duration firstRet
         Objects.requireNonNull(refresh, "refresh");
     }
 
-    /** Reads the {@code webhook_*} options; a bad one fails with an {@link InvalidOptionException} naming it. */
-    public static WebhookSettings from(Options options) {
+    /**
+     * Reads the {@code webhook_*} options; a bad one fails with an {@link InvalidOptionException} naming it.
+     * {@code defaultDirectory} is the batch directory when {@value #DIRECTORY} is not set.
+     */
+    public static WebhookSettings from(Options options, Path defaultDirectory) {
         int batchSize = options.integer(BATCH_SIZE, 100, 1, 10_000);
         Duration timeout = Duration.ofSeconds(options.integer(TIMEOUT_SECONDS, 10, 1, 300));
         Duration firstRetry = Duration.ofSeconds(options.integer(RETRY_FIRST_SECONDS, 10, 1, 86_400));
@@ -52,7 +56,7 @@ public record WebhookSettings(int batchSize, Duration timeout, Duration firstRet
                     + " (" + firstRetry.toSeconds() + "), was " + longestRetry.toSeconds());
         }
         Duration giveUp = Duration.ofSeconds(options.integer(GIVE_UP_SECONDS, 8 * 3600, 1, 30 * 86_400));
-        Path directory = Path.of(options.string(DIRECTORY, ".smtpapi/tracker/webhooks")).toAbsolutePath();
+        Path directory = options.string(DIRECTORY).map(Path::of).orElse(defaultDirectory).toAbsolutePath();
         if (Files.exists(directory) && !Files.isDirectory(directory)) {
             throw new InvalidOptionException(DIRECTORY, "'" + directory + "' exists and is not a directory");
         }
