@@ -3,12 +3,11 @@ package dev.smtpapi.tracker.webhook;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smtpapi.tracker.api.ApiResponses;
 import dev.smtpapi.tracker.event.EventFeed;
 import dev.smtpapi.tracker.event.EventJson;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
-import java.util.function.Predicate;
 
 /**
  * The tracker's webhook side, put together: the stored definitions, this node's view of them, its waiting
@@ -54,9 +53,9 @@ public final class Webhooks implements AutoCloseable {
         return new Webhooks(store, registry, json, client, mapper, dispatcher);
     }
 
-    /** The webhooks API; {@code authorized} says whether a request carries the API key. */
-    public WebhooksServlet servlet(Predicate<HttpServletRequest> authorized, int retryAfterSeconds) {
-        return new WebhooksServlet(store, registry, json, client, mapper, authorized, retryAfterSeconds);
+    /** The webhooks API, to be mapped at {@link #MAPPING} (behind the API key filter). */
+    public WebhooksServlet servlet(ApiResponses api, int retryAfterSeconds) {
+        return new WebhooksServlet(store, registry, json, client, api, retryAfterSeconds);
     }
 
     /** Stops delivering; waiting batches stay on disk for the next start. */

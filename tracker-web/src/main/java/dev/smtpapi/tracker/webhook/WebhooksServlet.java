@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smtpapi.store.StoreUnavailableException;
+import dev.smtpapi.tracker.api.ApiResponses;
 import dev.smtpapi.tracker.event.EventJson;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,7 +16,6 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,32 +38,23 @@ public final class WebhooksServlet extends HttpServlet {
     private final transient WebhookJson json;
     private final transient WebhookClient client;
     private final transient ObjectMapper mapper;
-    private final transient Predicate<HttpServletRequest> authorized;
+    private final transient ApiResponses api;
     private final int retryAfterSeconds;
 
-    /**
-     * @param authorized whether a request carries the API key (answered 401 otherwise); pass {@code r -> true}
-     *     where a filter in front already checks it
-     */
+    /** Mapped under {@code /api/}, so the API key filter has already let the request in. */
     public WebhooksServlet(WebhookStore store, WebhookRegistry registry, WebhookJson json, WebhookClient client,
-            ObjectMapper mapper, Predicate<HttpServletRequest> authorized, int retryAfterSeconds) {
+            ApiResponses api, int retryAfterSeconds) {
         this.store = store;
         this.registry = registry;
         this.json = json;
         this.client = client;
-        this.mapper = mapper;
-        this.authorized = authorized;
+        this.api = api;
+        this.mapper = api.mapper();
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!authorized.test(request)) {
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"smtpapi\"");
-            error(response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized.",
-                    "a valid API key is needed in the Authorization header", null);
-            return;
-        }
         String[] path = Optional.ofNullable(request.getPathInfo()).orElse("/").replaceAll("^/+|/+$", "").split("/");
         String method = request.getMethod();
         try {
@@ -96,20 +87,18 @@ public final class WebhooksServlet extends HttpServlet {
                     notAllowed(response, "GET");
                 }
             } else {
-                error(response, HttpServletResponse.SC_NOT_FOUND, "Not found.", "no such endpoint", null);
+                api.notFound(response);
             }
         } catch (InvalidWebhookException e) {
-            error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid params", e.getMessage(), e.param());
+            api.error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid params", e.getMessage(), e.param());
         } catch (NoSuchWebhook e) {
-            error(response, HttpServletResponse.SC_NOT_FOUND, "resource not found", "Webhook does not exist", null);
+            api.error(response, HttpServletResponse.SC_NOT_FOUND, "resource not found", "Webhook does not exist", null);
         } catch (StoreUnavailableException e) {
             LOG.warn("webhooks API: {}", e.getMessage());
-            response.setHeader("Retry-After", Integer.toString(retryAfterSeconds));
-            error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service unavailable.",
-                    "the webhooks cannot be read or written right now", null);
+            api.unavailable(response, retryAfterSeconds, "the webhooks");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service unavailable.", "stopping", null);
+            api.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service unavailable.", "stopping", null);
         }
     }
 
@@ -118,7 +107,7 @@ public final class WebhooksServlet extends HttpServlet {
         ArrayNode results = body.putArray("results");
         store.all().stream().sorted((a, b) -> a.name().compareTo(b.name()))
                 .forEach(webhook -> results.add(json.toApi(webhook)));
-        answer(response, HttpServletResponse.SC_OK, body);
+        api.ok(response, body);
     }
 
     private void create(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -135,14 +124,14 @@ public final class WebhooksServlet extends HttpServlet {
         self.put("href", request.getRequestURI().replaceAll("/+$", "") + "/" + webhook.id());
         self.put("rel", "urn.msys.webhooks.webhook");
         self.putArray("method").add("GET").add("PUT").add("DELETE");
-        answer(response, HttpServletResponse.SC_OK, body);
+        api.ok(response, body);
     }
 
     private void read(UUID id, HttpServletResponse response) throws IOException {
         Webhook webhook = store.find(id).orElseThrow(NoSuchWebhook::new);
         ObjectNode body = mapper.createObjectNode();
         body.set("results", json.toApi(webhook));
-        answer(response, HttpServletResponse.SC_OK, body);
+        api.ok(response, body);
     }
 
     private void update(UUID id, HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -155,7 +144,7 @@ public final class WebhooksServlet extends HttpServlet {
                 changed.loggableTarget(), changed.events(), changed.auth().type(), changed.active());
         ObjectNode body = mapper.createObjectNode();
         body.putObject("results").put("id", id.toString());
-        answer(response, HttpServletResponse.SC_OK, body);
+        api.ok(response, body);
     }
 
     private void delete(UUID id, HttpServletResponse response) {
@@ -190,7 +179,7 @@ public final class WebhooksServlet extends HttpServlet {
         attempt.headers().forEach(headers::put);
         answered.put("body", attempt.bodyStart());
         attempt.problem().ifPresent(problem -> answered.put("error", problem));
-        answer(response, HttpServletResponse.SC_OK, body);
+        api.ok(response, body);
     }
 
     private void batchStatus(UUID id, HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -211,7 +200,7 @@ public final class WebhooksServlet extends HttpServlet {
             row.put("status", batch.state().code());
             row.put("events", batch.events());
         }
-        answer(response, HttpServletResponse.SC_OK, body);
+        api.ok(response, body);
     }
 
     private static int limit(String value) {
@@ -274,27 +263,7 @@ public final class WebhooksServlet extends HttpServlet {
 
     private void notAllowed(HttpServletResponse response, String allowed) throws IOException {
         response.setHeader("Allow", allowed);
-        error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed.", "use " + allowed, null);
-    }
-
-    private void answer(HttpServletResponse response, int status, ObjectNode body) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        mapper.writeValue(response.getOutputStream(), body);
-    }
-
-    private void error(HttpServletResponse response, int status, String message, String description, String param)
-            throws IOException {
-        ObjectNode body = mapper.createObjectNode();
-        ObjectNode error = body.putArray("errors").addObject();
-        error.put("message", message);
-        error.put("description", description);
-        if (param != null) {
-            error.put("param", param);
-        }
-        answer(response, status, body);
+        api.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed.", "use " + allowed, null);
     }
 
     private static final class NoSuchWebhook extends RuntimeException {
