@@ -147,7 +147,7 @@ tracker_environment() {
     export SMTPAPI_LISTEN_PORT="$TRACKER_PORT"
     export SMTPAPI_CASSANDRA_CONTACT_POINTS="127.0.0.1:$CASSANDRA_PORT"
     export SMTPAPI_CASSANDRA_LOCAL_DATACENTER=datacenter1
-    export SMTPAPI_SPOOL_DIR="$TRACKER_DIR/spool"
+    export SMTPAPI_EVENT_LOG_DIR="$TRACKER_DIR/events"
     export TRACKER_STATE_DIR="$TRACKER_DIR"
     if [[ "$MODE" == test ]]; then
         # Webhooks: a short back-off, so the test that stops its consumer for a while stays short.

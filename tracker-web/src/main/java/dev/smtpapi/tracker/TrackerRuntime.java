@@ -7,12 +7,12 @@ import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.tracker.config.TrackerSettings;
+import dev.smtpapi.tracker.event.CassandraEventWriter;
 import dev.smtpapi.tracker.event.EventJson;
-import dev.smtpapi.tracker.event.EventPipeline;
-import dev.smtpapi.tracker.event.EventSpool;
+import dev.smtpapi.tracker.event.EventLog;
 import dev.smtpapi.tracker.event.EventStore;
 import dev.smtpapi.tracker.machine.MachineDetector;
-import dev.smtpapi.tracker.webhook.RecentEventFeed;
+import dev.smtpapi.tracker.webhook.WebhookDispatcher;
 import dev.smtpapi.tracker.webhook.Webhooks;
 import dev.smtpapi.tracker.web.TokenLookup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -39,14 +39,14 @@ public final class TrackerRuntime implements AutoCloseable {
     private final TokenCodec codec;
     private final TokenLookup lookup;
     private final EventStore events;
-    private final EventPipeline pipeline;
+    private final EventLog log;
+    private final CassandraEventWriter writer;
+    private final Webhooks webhooks;
     private final ObjectMapper mapper;
     private final EventJson json;
     private final MachineDetector detector;
     private final PrometheusMeterRegistry registry;
     private final Clock clock;
-    private final RecentEventFeed webhookFeed;
-    private final Webhooks webhooks;
 
     private TrackerRuntime(TrackerSettings settings, CqlSession session, TokenCodec codec, Clock clock) {
         this.settings = settings;
@@ -59,12 +59,24 @@ public final class TrackerRuntime implements AutoCloseable {
         this.json = new EventJson(mapper);
         this.events = EventStore.create(session, settings.store().keyspace(), settings.store().consistency(),
                 settings.eventRetention(), json);
-        this.pipeline = EventPipeline.start(events, EventSpool.open(settings.spoolDir(), json),
-                settings.eventQueueCapacity(), settings.eventBatchSize(), settings.eventRetry(), registry);
+        this.log = EventLog.open(settings.eventLog(), json, clock, registry);
+        try {
+            this.writer = CassandraEventWriter.start(log, events, settings.eventBatchSize(), settings.eventRetry(),
+                    clock, registry);
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
         this.detector = MachineDetector.withClickWindow(settings.machineClickWindow());
-        this.webhookFeed = new RecentEventFeed(settings.eventQueueCapacity());
-        this.webhooks = Webhooks.start(settings.webhooks(), session, settings.store().keyspace(),
-                settings.store().consistency(), mapper, json, webhookFeed, registry, clock);
+        try {
+            this.webhooks = Webhooks.start(settings.webhooks(), session, settings.store().keyspace(),
+                    settings.store().consistency(), mapper, json, log.consumer(WebhookDispatcher.CONSUMER), registry,
+                    clock);
+        } catch (RuntimeException e) {
+            writer.close();
+            log.close();
+            throw e;
+        }
     }
 
     /** Loads the signing keys, connects to Cassandra (creating the schema if asked) and starts the writer. */
@@ -79,7 +91,7 @@ public final class TrackerRuntime implements AutoCloseable {
         CqlSession session = CassandraConnector.connect(settings.store());
         try {
             TrackerRuntime runtime = new TrackerRuntime(settings, session, TokenCodec.of(keys), Clock.systemUTC());
-            LOG.info("tracker ready: {}, spool {}", settings.store(), settings.spoolDir());
+            LOG.info("tracker ready: {}, event log {}", settings.store(), settings.eventLog().directory());
             return runtime;
         } catch (RuntimeException e) {
             session.close();
@@ -109,8 +121,14 @@ public final class TrackerRuntime implements AutoCloseable {
         return events;
     }
 
-    public EventPipeline pipeline() {
-        return pipeline;
+    /** The local event log every event is recorded in before its request is answered. */
+    public EventLog log() {
+        return log;
+    }
+
+    /** The consumer of the log that stores events in Cassandra. */
+    public CassandraEventWriter writer() {
+        return writer;
     }
 
     /** The one Jackson mapper of the application (thread-safe once configured). */
@@ -134,22 +152,21 @@ public final class TrackerRuntime implements AutoCloseable {
         return clock;
     }
 
-    /** The webhooks: their API, the dispatcher and this node's waiting batches. */
+    /** The webhooks: their API, the dispatcher (the log's consumer {@code webhooks}) and this node's batches. */
     public Webhooks webhooks() {
         return webhooks;
     }
 
-    /** The events this node recorded, as the webhooks read them (until they read the local event log). */
-    public RecentEventFeed webhookFeed() {
-        return webhookFeed;
-    }
-
-    /** Flushes the event queue to the spool, then closes the Cassandra session. */
+    /**
+     * Stops the webhooks and the Cassandra writer, then the log (what is not in Cassandra or in a webhook batch
+     * stays in the log), then the session.
+     */
     @Override
     public void close() {
         try {
             webhooks.close();
-            pipeline.close();
+            writer.close();
+            log.close();
         } finally {
             session.close();
             registry.close();

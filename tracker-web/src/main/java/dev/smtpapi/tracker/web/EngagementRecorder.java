@@ -3,7 +3,7 @@ package dev.smtpapi.tracker.web;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.Resolution;
 import dev.smtpapi.token.TokenKind;
-import dev.smtpapi.tracker.event.EventPipeline;
+import dev.smtpapi.tracker.event.EventLog;
 import dev.smtpapi.tracker.event.EventType;
 import dev.smtpapi.tracker.event.TrackingEvent;
 import dev.smtpapi.tracker.machine.AddressRange;
@@ -14,17 +14,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.function.Consumer;
 import java.util.Optional;
 
 /**
  * Turns a followed link or a fetched pixel into an event, or decides that it records nothing: a {@code HEAD}
- * request, a browser prefetch, or a token past its expiry. Builds the event on the request thread (it is
- * cheap) and hands it to the pipeline, which stores it later.
+ * request, a browser prefetch, a token past its expiry, or a token over its cap of events per minute. Builds the
+ * event on the request thread and appends it to the event log, returning once it is on disk: whoever sees the
+ * answer can count on the event.
  */
 final class EngagementRecorder {
-    private final EventPipeline pipeline;
-    private final Consumer<TrackingEvent> alsoRecorded;
+    private final EventLog log;
+    private final TokenEventCap cap;
     private final MachineDetector detector;
     private final ClientAddress clientAddress;
     private final Clock clock;
@@ -32,17 +32,20 @@ final class EngagementRecorder {
     private final Counter skippedExpired;
     private final Counter machines;
 
-    /** {@code alsoRecorded} gets every event too (the webhooks, until they read the local event log). */
-    EngagementRecorder(EventPipeline pipeline, Consumer<TrackingEvent> alsoRecorded, MachineDetector detector,
-            ClientAddress clientAddress, Clock clock, MeterRegistry registry) {
-        this.pipeline = pipeline;
-        this.alsoRecorded = alsoRecorded;
+    private final Counter overCap;
+
+    EngagementRecorder(EventLog log, TokenEventCap cap, MachineDetector detector, ClientAddress clientAddress,
+            Clock clock, MeterRegistry registry) {
+        this.log = log;
+        this.cap = cap;
         this.detector = detector;
         this.clientAddress = clientAddress;
         this.clock = clock;
         this.skippedPrefetch = Counter.builder("smtpapi.tracker.skipped").tag("reason", "prefetch_or_head")
                 .description("Requests answered without recording an event").register(registry);
         this.skippedExpired = Counter.builder("smtpapi.tracker.skipped").tag("reason", "expired")
+                .description("Requests answered without recording an event").register(registry);
+        this.overCap = Counter.builder("smtpapi.tracker.skipped").tag("reason", "over_token_cap")
                 .description("Requests answered without recording an event").register(registry);
         this.machines = Counter.builder("smtpapi.tracker.events.machine")
                 .description("Events flagged as a machine's").register(registry);
@@ -59,10 +62,11 @@ final class EngagementRecorder {
             skippedExpired.increment();
             return false;
         }
-        TrackingEvent event = event(request, resolution, now);
-        pipeline.record(event);
-        alsoRecorded.accept(event);
-        return true;
+        if (!cap.allow(resolution.token())) {
+            overCap.increment();
+            return false;
+        }
+        return log.append(event(request, resolution, now));
     }
 
     private TrackingEvent event(HttpServletRequest request, Resolution resolution, Instant now) {

@@ -17,7 +17,7 @@ import java.util.Set;
  * @param longestRetry the longest wait between two attempts ({@value #RETRY_LONGEST_SECONDS})
  * @param giveUpAfter a batch not delivered this long after it was made is failed ({@value #GIVE_UP_SECONDS})
  * @param directory where this node's pending batches wait, one file each ({@value #DIRECTORY}; by default
- *     {@code webhooks} beside the tracker's spool directory)
+ *     {@code webhooks} beside the tracker's event log directory)
  * @param refresh how often the set of webhooks is read again from Cassandra ({@value #REFRESH_SECONDS})
  */
 public record WebhookSettings(int batchSize, Duration timeout, Duration firstRetry, Duration longestRetry,
