@@ -19,7 +19,7 @@ import java.util.function.Function;
  * with the status {@link #answer} gives (200 unless told otherwise); {@link #hold} makes it hang until released.
  */
 final class RecordingTarget implements AutoCloseable {
-    record Received(String path, Map<String, List<String>> headers, String body) {
+    record Received(String path, Map<String, List<String>> headers, String body, int[] status) {
         String header(String name) {
             return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
                     .map(entry -> entry.getValue().get(0)).findFirst().orElse(null);
@@ -42,7 +42,7 @@ final class RecordingTarget implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 Received request = new Received(exchange.getRequestURI().getPath(), Map.copyOf(exchange.getRequestHeaders()),
-                body);
+                body, new int[1]);
         received.add(request);
         try {
             hold.await();
@@ -51,11 +51,17 @@ final class RecordingTarget implements AutoCloseable {
         }
         byte[] bytes = answerBody.apply(request).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(answer.apply(request), bytes.length == 0 ? -1 : bytes.length);
+        request.status()[0] = answer.apply(request);
+        exchange.sendResponseHeaders(request.status()[0], bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             exchange.getResponseBody().write(bytes);
         }
         exchange.close();
+    }
+
+    /** Whether the request was answered with a 2xx (as far as this side knows: it was sent). */
+    boolean answeredOk(Received request) {
+        return request.status()[0] >= 200 && request.status()[0] < 300;
     }
 
     URI uri(String path) {
