@@ -149,6 +149,10 @@ tracker_environment() {
     export SMTPAPI_CASSANDRA_LOCAL_DATACENTER=datacenter1
     export SMTPAPI_EVENT_LOG_DIR="$TRACKER_DIR/events"
     export TRACKER_STATE_DIR="$TRACKER_DIR"
+    if [[ "$MODE" == test ]]; then
+        # Webhooks: a short back-off, so the test that stops its consumer for a while stays short.
+        export SMTPAPI_WEBHOOK_RETRY_FIRST_SECONDS=1 SMTPAPI_WEBHOOK_RETRY_LONGEST_SECONDS=5
+    fi
 }
 
 start_tracker() {

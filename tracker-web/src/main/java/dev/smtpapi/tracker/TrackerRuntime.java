@@ -14,6 +14,8 @@ import dev.smtpapi.tracker.event.EventLog;
 import dev.smtpapi.tracker.event.EventStore;
 import dev.smtpapi.tracker.event.LegacySpoolImport;
 import dev.smtpapi.tracker.machine.MachineDetector;
+import dev.smtpapi.tracker.webhook.WebhookDispatcher;
+import dev.smtpapi.tracker.webhook.Webhooks;
 import dev.smtpapi.tracker.web.TokenLookup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,6 +44,7 @@ public final class TrackerRuntime implements AutoCloseable {
     private final CampaignCounters counters;
     private final EventLog log;
     private final CassandraEventWriter writer;
+    private final Webhooks webhooks;
     private final ObjectMapper mapper;
     private final EventJson json;
     private final MachineDetector detector;
@@ -71,6 +74,15 @@ public final class TrackerRuntime implements AutoCloseable {
             throw e;
         }
         this.detector = MachineDetector.withClickWindow(settings.machineClickWindow());
+        try {
+            this.webhooks = Webhooks.start(settings.webhooks(), session, settings.store().keyspace(),
+                    settings.store().consistency(), mapper, json, log.consumer(WebhookDispatcher.CONSUMER), registry,
+                    clock);
+        } catch (RuntimeException e) {
+            writer.close();
+            log.close();
+            throw e;
+        }
     }
 
     /** Loads the signing keys, connects to Cassandra (creating the schema if asked) and starts the writer. */
@@ -151,10 +163,19 @@ public final class TrackerRuntime implements AutoCloseable {
         return clock;
     }
 
-    /** Stops the Cassandra writer and the log (what is not in Cassandra stays in the log), then the session. */
+    /** The webhooks: their API, the dispatcher (the log's consumer {@code webhooks}) and this node's batches. */
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
+    /**
+     * Stops the webhooks and the Cassandra writer, then the log (what is not in Cassandra or in a webhook batch
+     * stays in the log), then the session.
+     */
     @Override
     public void close() {
         try {
+            webhooks.close();
             writer.close();
             log.close();
         } finally {

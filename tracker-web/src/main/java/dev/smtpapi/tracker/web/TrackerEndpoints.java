@@ -9,6 +9,7 @@ import dev.smtpapi.tracker.api.CampaignMetricsServlet;
 import dev.smtpapi.tracker.api.EventPager;
 import dev.smtpapi.tracker.api.EventsServlet;
 import dev.smtpapi.tracker.report.ReportServlet;
+import dev.smtpapi.tracker.webhook.Webhooks;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.Servlet;
@@ -50,6 +51,7 @@ public final class TrackerEndpoints {
                 tracker.writer()::settledUntil, retryAfter), EventsServlet.MAPPING);
         endpoints.servlet("campaign-metrics", new CampaignMetricsServlet(new CampaignMetrics(tracker.events()), api,
                 tracker.clock(), retryAfter), CampaignMetricsServlet.MAPPING);
+        endpoints.servlet("webhooks", tracker.webhooks().servlet(api, retryAfter), Webhooks.MAPPING);
         endpoints.servlet("api-not-found", new ApiNotFoundServlet(api), ApiNotFoundServlet.MAPPING);
         endpoints.servlet("health", new HealthServlet(tracker.events(), tracker.log(), tracker.writer(),
                 tracker.mapper()), "/healthz");
