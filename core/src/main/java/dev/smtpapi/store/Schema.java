@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  * The tag-storage schema. Its one source is {@code schema.cql}, shipped in the jar (and the repository) for
  * operators who create schemas themselves; on start the same statements run with the configured keyspace
  * name and replication.
+ *
+ * <p>The file holds the tag-storage tables, the events table and, at its end, the suppression list and the
+ * senders' unsubscribe URLs ({@code dev.smtpapi.suppression}); every table is created the same way.
  */
 public final class Schema {
     public static final String RESOURCE = "/dev/smtpapi/store/schema.cql";

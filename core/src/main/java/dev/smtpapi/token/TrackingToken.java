@@ -47,6 +47,11 @@ public final class TrackingToken {
         return new TrackingToken(TokenKind.INITIAL_OPEN, messageKey, recipientIndex, -1, expiry);
     }
 
+    /** The {@code List-Unsubscribe} token of one recipient's copy (RFC 8058 one-click). */
+    public static TrackingToken unsubscribe(UUID messageKey, int recipientIndex, Instant expiry) {
+        return new TrackingToken(TokenKind.UNSUBSCRIBE, messageKey, recipientIndex, -1, expiry);
+    }
+
     static TrackingToken of(TokenKind kind, UUID messageKey, int recipientIndex, int linkIndex, Instant expiry) {
         return new TrackingToken(kind, messageKey, recipientIndex, linkIndex, expiry);
     }
