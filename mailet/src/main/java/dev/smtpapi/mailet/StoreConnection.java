@@ -96,6 +96,12 @@ final class StoreConnection implements AutoCloseable {
         }
     }
 
+    /** The open session, connecting first when needed: the suppression list shares it with tag storage. */
+    synchronized CqlSession session() {
+        get();
+        return session;
+    }
+
     @Override
     public synchronized void close() {
         closed = true;
