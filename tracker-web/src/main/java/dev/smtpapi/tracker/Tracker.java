@@ -14,6 +14,11 @@ import dev.smtpapi.tracker.event.EventPipeline;
 import dev.smtpapi.tracker.event.EventSpool;
 import dev.smtpapi.tracker.event.EventStore;
 import dev.smtpapi.tracker.machine.MachineDetector;
+import dev.smtpapi.suppression.CassandraSuppressionList;
+import dev.smtpapi.suppression.SenderUnsubscribeUrls;
+import dev.smtpapi.suppression.SuppressionList;
+import dev.smtpapi.tracker.unsubscribe.SenderForwarder;
+import dev.smtpapi.tracker.unsubscribe.Unsubscriber;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -44,6 +49,9 @@ public final class Tracker implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Counter storeLookups;
     private final Clock clock;
+    private final SuppressionList suppressionList;
+    private final SenderForwarder senderForwarder;
+    private final Unsubscriber unsubscriber;
 
     private Tracker(TrackerSettings settings, CqlSession session, TokenCodec codec, Clock clock) {
         this.settings = settings;
@@ -60,6 +68,10 @@ public final class Tracker implements AutoCloseable {
         this.detector = MachineDetector.withClickWindow(settings.machineClickWindow());
         this.storeLookups = Counter.builder("smtpapi.tracker.store.lookups")
                 .description("Verified tokens looked up in tag storage (cache or Cassandra)").register(registry);
+        this.suppressionList = CassandraSuppressionList.create(session, settings.store());
+        this.senderForwarder = new SenderForwarder(settings.unsubscribeForwarding());
+        this.unsubscriber = new Unsubscriber(suppressionList, SenderUnsubscribeUrls.create(session, settings.store()),
+                senderForwarder, pipeline, clock);
     }
 
     /** Loads the signing keys, connects to Cassandra (creating the schema if asked) and starts the writer. */
@@ -120,10 +132,21 @@ public final class Tracker implements AutoCloseable {
         return clock;
     }
 
+    /** The suppression list (issue 11). */
+    public SuppressionList suppressionList() {
+        return suppressionList;
+    }
+
+    /** What a one-click unsubscribe or an unsubscribe link does. */
+    public Unsubscriber unsubscriber() {
+        return unsubscriber;
+    }
+
     /** Flushes the event queue to the spool, then closes the Cassandra session. */
     @Override
     public void close() {
         try {
+            senderForwarder.close();
             pipeline.close();
         } finally {
             session.close();

@@ -5,6 +5,7 @@ import dev.smtpapi.config.InvalidOptionException;
 import dev.smtpapi.config.Options;
 import dev.smtpapi.store.StoreSettings;
 import dev.smtpapi.tracker.machine.AddressRange;
+import dev.smtpapi.tracker.unsubscribe.ForwardingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,13 +34,14 @@ public final class TrackerSettings {
     public static final String RETRY_AFTER_SECONDS = "retry_after_seconds";
 
     /** Every option the tracker reads, its own and the shared {@code cassandra_*} ones. */
-    public static final Set<String> NAMES = Set.of(SIGNING_KEYS_FILE, API_KEY, LISTEN_ADDRESS, LISTEN_PORT,
+    public static final Set<String> NAMES = com.google.common.collect.Sets.union(ForwardingSettings.NAMES, Set.of(
+            SIGNING_KEYS_FILE, API_KEY, LISTEN_ADDRESS, LISTEN_PORT,
             TRUSTED_PROXIES, SPOOL_DIR, EVENT_QUEUE_CAPACITY, EVENT_BATCH_SIZE, EVENT_RETRY_SECONDS,
             EVENT_RETENTION_DAYS, MACHINE_CLICK_SECONDS, RETRY_AFTER_SECONDS,
             StoreSettings.CONTACT_POINTS, StoreSettings.LOCAL_DATACENTER, StoreSettings.KEYSPACE,
             StoreSettings.USERNAME, StoreSettings.PASSWORD, StoreSettings.DRIVER_CONFIG, StoreSettings.CONSISTENCY,
             StoreSettings.CREATE_SCHEMA, StoreSettings.REPLICATION, StoreSettings.MAX_REQUESTS_IN_FLIGHT,
-            StoreSettings.CACHE_MESSAGES, StoreSettings.CACHE_RECIPIENTS);
+            StoreSettings.CACHE_MESSAGES, StoreSettings.CACHE_RECIPIENTS));
 
     private static final int MIN_API_KEY_LENGTH = 16;
 
@@ -56,6 +58,7 @@ public final class TrackerSettings {
     private final Duration machineClickWindow;
     private final int retryAfterSeconds;
     private final StoreSettings store;
+    private final ForwardingSettings unsubscribeForwarding;
 
     private TrackerSettings(Options options) {
         this.signingKeysFile = options.readableFile(SIGNING_KEYS_FILE).orElseThrow(() ->
@@ -79,6 +82,7 @@ public final class TrackerSettings {
         this.machineClickWindow = Duration.ofSeconds(options.integer(MACHINE_CLICK_SECONDS, 5, 0, 3600));
         this.retryAfterSeconds = options.integer(RETRY_AFTER_SECONDS, 30, 1, 86_400);
         this.store = StoreSettings.from(options);
+        this.unsubscribeForwarding = ForwardingSettings.from(options);
     }
 
     /** Reads and checks every option; throws {@link InvalidOptionException} naming the first bad one. */
@@ -154,5 +158,10 @@ public final class TrackerSettings {
 
     public StoreSettings store() {
         return store;
+    }
+
+    /** How one-click unsubscribes are passed on to the senders' own URLs. */
+    public ForwardingSettings unsubscribeForwarding() {
+        return unsubscribeForwarding;
     }
 }

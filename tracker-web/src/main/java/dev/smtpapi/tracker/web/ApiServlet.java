@@ -148,7 +148,7 @@ final class ApiServlet extends HttpServlet {
         Iterator<TrackingEvent> events = tracker.events().newestFirst(window.from, window.to);
         while (events.hasNext()) {
             TrackingEvent event = events.next();
-            if (event.campaignId().isEmpty()
+            if (event.campaignId().isEmpty() || event.type() == EventType.LIST_UNSUBSCRIBE
                     || (!campaigns.isEmpty() && !campaigns.contains(event.campaignId().get()))) {
                 continue;
             }

@@ -47,7 +47,11 @@ final class EngagementRecorder {
             skippedExpired.increment();
             return false;
         }
-        tracker.pipeline().record(event(request, resolution, now));
+        TrackingEvent event = event(request, resolution, now);
+        tracker.pipeline().record(event);
+        if (event.type() == EventType.LINK_UNSUBSCRIBE) {
+            LinkUnsubscribe.suppress(tracker, resolution, event);
+        }
         return true;
     }
 

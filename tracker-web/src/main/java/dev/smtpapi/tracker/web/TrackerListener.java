@@ -53,14 +53,18 @@ public final class TrackerListener implements ServletContextListener {
         add(context, "click", new ClickServlet(tracker, recorder), "/f/*");
         add(context, "open", new OpenServlet(tracker, recorder), "/q/*");
         add(context, "api", new ApiServlet(tracker), "/api/v1/*");
+        add(context, "unsubscribe", new UnsubscribeServlet(tracker), "/u/*");
+        add(context, "suppression-list", new SuppressionApiServlet(tracker), SuppressionApiServlet.PATH,
+                SuppressionApiServlet.PATH + "/*");
         add(context, "health", new HealthServlet(tracker), "/healthz");
         add(context, "metrics", new MetricsServlet(tracker), "/metrics");
         add(context, "not-found", new NotFoundServlet(), "/");
     }
 
-    private static void add(ServletContext context, String name, jakarta.servlet.Servlet servlet, String mapping) {
+    private static void add(ServletContext context, String name, jakarta.servlet.Servlet servlet,
+            String... mappings) {
         ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
-        registration.addMapping(mapping);
+        registration.addMapping(mappings);
         registration.setLoadOnStartup(1);
     }
 
