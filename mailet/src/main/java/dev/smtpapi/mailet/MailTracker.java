@@ -7,7 +7,7 @@ import dev.smtpapi.rewrite.TrackedLink;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.TagStore;
 import dev.smtpapi.token.TokenCodec;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -62,6 +62,15 @@ final class MailTracker {
     private final Clock clock;
     private final Optional<SuppressionCheck> suppression;
     private final ListUnsubscribe listUnsubscribe;
+
+    /** Without the suppression check, and with List-Unsubscribe headers only if a sender URL store is never needed. */
+    MailTracker(TrackingConfiguration configuration, TokenCodec codec, StoreConnection store, MailetContext context,
+            TrackingMetrics metrics, Clock clock) {
+        this(configuration, codec, store, context, metrics, clock, Optional.empty(), new ListUnsubscribe(codec,
+                () -> {
+                    throw new dev.smtpapi.store.StoreUnavailableException("no store for senders' URLs", null);
+                }, clock, new UnsubscribeMetrics(Optional.empty())));
+    }
 
     MailTracker(TrackingConfiguration configuration, TokenCodec codec, StoreConnection store, MailetContext context,
             TrackingMetrics metrics, Clock clock, Optional<SuppressionCheck> suppression,
@@ -154,7 +163,7 @@ final class MailTracker {
         MessageRecord record = messageRecord(mail, parsed, settings, sentAt, expiry);
         ListUnsubscribeHeaders unsubscribeHeaders;
         try {
-            TrackingStore tags = store.get();
+            TagStore tags = store.get();
             tags.writeAll(record, recipientRecords(record.messageKey(), recipients));
             unsubscribeHeaders = listUnsubscribe.forMail(mail.getMessage(), settings, record.messageKey(), expiry);
         } catch (RuntimeException e) {

@@ -38,6 +38,9 @@ final class UnsubscribeStores {
 
     private void open() {
         CqlSession current = connection.session();
+        if (current == null) {
+            throw new StoreUnavailableException("no Cassandra session for the suppression list", null);
+        }
         if (current == session) {
             return;
         }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.smtpapi.store.Resolution;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.suppression.CassandraSuppressionList;
 import dev.smtpapi.suppression.SenderUnsubscribeUrls;
 import dev.smtpapi.suppression.SuppressedAddress;
@@ -55,7 +55,7 @@ class ListUnsubscribeInMailetTest {
     private static TokenCodec codec;
     private static String keyspace;
     private static CqlSession session;
-    private static TrackingStore store;
+    private static CassandraTagStore store;
 
     private final FakeMailContext context = FakeMailContext.defaultContext();
     private EngagementTracking mailet;
@@ -66,7 +66,7 @@ class ListUnsubscribeInMailetTest {
         codec = TokenCodec.of(SigningKeys.load(keys));
         keyspace = TestMail.freshKeyspace("unsubscribe_test");
         session = TestMail.session(keyspace);
-        store = TrackingStore.create(session, TestMail.storeSettings(keyspace));
+        store = CassandraTagStore.create(session, TestMail.storeSettings(keyspace));
     }
 
     @AfterAll

@@ -7,7 +7,7 @@ import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
 import dev.smtpapi.store.StoreSettings;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TrackingToken;
@@ -48,7 +48,7 @@ public final class TrackerFixture implements AutoCloseable {
     public final TokenCodec codec;
     public final TrackerServer server;
     public final CqlSession session;
-    public final TrackingStore mailetSide;
+    public final CassandraTagStore mailetSide;
     public final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -63,7 +63,7 @@ public final class TrackerFixture implements AutoCloseable {
         TrackerSettings settings = TrackerSettings.from(Options.from(options));
         this.server = TrackerServer.start(settings);
         this.session = CassandraConnector.connect(settings.store());
-        this.mailetSide = TrackingStore.create(session, settings.store());
+        this.mailetSide = CassandraTagStore.create(session, settings.store());
     }
 
     public static Map<String, String> baseOptions(String keyspace, Path keys, Path directory) {

@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The tracker's configuration, read once at start-up from {@link Options} (a properties file and the
- * environment, see {@link TrackerConfiguration}). Every option has a named constant; a bad value fails with
+ * environment, see {@link TrackerSettingsLoader}). Every option has a named constant; a bad value fails with
  * an {@link InvalidOptionException} naming it, so a misconfigured tracker never starts.
  */
 public final class TrackerSettings {

@@ -3,13 +3,16 @@ package dev.smtpapi.tracker.web;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.Resolution;
 import dev.smtpapi.token.TokenKind;
-import dev.smtpapi.tracker.Tracker;
+import dev.smtpapi.tracker.event.EventPipeline;
 import dev.smtpapi.tracker.event.EventType;
 import dev.smtpapi.tracker.event.TrackingEvent;
 import dev.smtpapi.tracker.machine.AddressRange;
+import dev.smtpapi.tracker.machine.MachineDetector;
 import dev.smtpapi.tracker.machine.MachineReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -19,21 +22,28 @@ import java.util.Optional;
  * cheap) and hands it to the pipeline, which stores it later.
  */
 final class EngagementRecorder {
-    private final Tracker tracker;
+    private final EventPipeline pipeline;
+    private final MachineDetector detector;
     private final ClientAddress clientAddress;
+    private final Clock clock;
     private final Counter skippedPrefetch;
     private final Counter skippedExpired;
     private final Counter machines;
+    private final LinkUnsubscribe linkUnsubscribe;
 
-    EngagementRecorder(Tracker tracker) {
-        this.tracker = tracker;
-        this.clientAddress = new ClientAddress(tracker.settings().trustedProxies());
+    EngagementRecorder(EventPipeline pipeline, MachineDetector detector, ClientAddress clientAddress, Clock clock,
+            MeterRegistry registry, LinkUnsubscribe linkUnsubscribe) {
+        this.linkUnsubscribe = linkUnsubscribe;
+        this.pipeline = pipeline;
+        this.detector = detector;
+        this.clientAddress = clientAddress;
+        this.clock = clock;
         this.skippedPrefetch = Counter.builder("smtpapi.tracker.skipped").tag("reason", "prefetch_or_head")
-                .description("Requests answered without recording an event").register(tracker.registry());
+                .description("Requests answered without recording an event").register(registry);
         this.skippedExpired = Counter.builder("smtpapi.tracker.skipped").tag("reason", "expired")
-                .description("Requests answered without recording an event").register(tracker.registry());
+                .description("Requests answered without recording an event").register(registry);
         this.machines = Counter.builder("smtpapi.tracker.events.machine")
-                .description("Events flagged as a machine's").register(tracker.registry());
+                .description("Events flagged as a machine's").register(registry);
     }
 
     /** Records the engagement unless this request must not count; returns whether it recorded. */
@@ -42,15 +52,15 @@ final class EngagementRecorder {
             skippedPrefetch.increment();
             return false;
         }
-        Instant now = tracker.clock().instant();
+        Instant now = clock.instant();
         if (resolution.token().isExpiredAt(now)) {
             skippedExpired.increment();
             return false;
         }
         TrackingEvent event = event(request, resolution, now);
-        tracker.pipeline().record(event);
+        pipeline.record(event);
         if (event.type() == EventType.LINK_UNSUBSCRIBE) {
-            LinkUnsubscribe.suppress(tracker, resolution, event);
+            linkUnsubscribe.suppress(resolution, event);
         }
         return true;
     }
@@ -60,7 +70,7 @@ final class EngagementRecorder {
         TokenKind kind = resolution.token().kind();
         String ip = clientAddress.of(request);
         String userAgent = Optional.ofNullable(request.getHeader("User-Agent")).orElse("");
-        Optional<MachineReason> machine = tracker.detector().judge(kind, userAgent, AddressRange.literal(ip),
+        Optional<MachineReason> machine = detector.judge(kind, userAgent, AddressRange.literal(ip),
                 message.sentAt(), now);
         if (machine.isPresent()) {
             machines.increment();

@@ -1,6 +1,7 @@
 package dev.smtpapi.tracker.web;
 
-import dev.smtpapi.tracker.Tracker;
+import dev.smtpapi.tracker.event.EventPipeline;
+import dev.smtpapi.tracker.event.EventStore;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,19 +15,21 @@ import java.nio.charset.StandardCharsets;
 final class HealthServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
-    private final transient Tracker tracker;
+    private final transient EventStore events;
+    private final transient EventPipeline pipeline;
 
-    HealthServlet(Tracker tracker) {
-        this.tracker = tracker;
+    HealthServlet(EventStore events, EventPipeline pipeline) {
+        this.events = events;
+        this.pipeline = pipeline;
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        boolean up = tracker.events().isReachable();
+        boolean up = events.isReachable();
         String body = "{\"status\":\"" + (up ? "ok" : "degraded") + "\",\"cassandra\":\"" + (up ? "up" : "down")
-                + "\",\"events_queued\":" + tracker.pipeline().queued()
-                + ",\"events_spooled\":" + tracker.pipeline().spooled()
-                + ",\"spool_bytes\":" + tracker.pipeline().spoolBytes() + "}\n";
+                + "\",\"events_queued\":" + pipeline.queued()
+                + ",\"events_spooled\":" + pipeline.spooled()
+                + ",\"spool_bytes\":" + pipeline.spoolBytes() + "}\n";
         response.setStatus(up ? HttpServletResponse.SC_OK : HttpServletResponse.SC_SERVICE_UNAVAILABLE);
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "no-store");

@@ -2,8 +2,8 @@ package dev.smtpapi.tracker.web;
 
 import dev.smtpapi.store.Resolution;
 import dev.smtpapi.store.StoreUnavailableException;
-import dev.smtpapi.tracker.Tracker;
 import dev.smtpapi.tracker.event.TrackingEvent;
+import dev.smtpapi.tracker.unsubscribe.Unsubscriber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,18 +14,21 @@ import org.slf4j.LoggerFactory;
 final class LinkUnsubscribe {
     private static final Logger LOG = LoggerFactory.getLogger(LinkUnsubscribe.class);
 
-    private LinkUnsubscribe() {
+    private final Unsubscriber unsubscriber;
+
+    LinkUnsubscribe(Unsubscriber unsubscriber) {
+        this.unsubscriber = unsubscriber;
     }
 
-    static void suppress(Tracker tracker, Resolution resolution, TrackingEvent event) {
+    void suppress(Resolution resolution, TrackingEvent event) {
         if (event.isMachine()) {
             LOG.info("link_unsubscribe {} judged a machine's ({}): recipient {} of message {} not suppressed",
-                    event.eventId(), event.machineReason().get(), resolution.recipient().index(),
+                    event.eventId(), event.machineReason().get().code(), resolution.recipient().index(),
                     resolution.message().messageKey());
             return;
         }
         try {
-            tracker.unsubscriber().linkClick(resolution);
+            unsubscriber.linkClick(resolution);
         } catch (StoreUnavailableException e) {
             LOG.error("link_unsubscribe {}: recipient {} of message {} could NOT be put on the suppression list: {}",
                     event.eventId(), resolution.recipient().index(), resolution.message().messageKey(),

@@ -4,10 +4,13 @@ import dev.smtpapi.store.Resolution;
 import dev.smtpapi.store.StoreUnavailableException;
 import dev.smtpapi.suppression.SuppressedAddress;
 import dev.smtpapi.suppression.SuppressionType;
+import dev.smtpapi.suppression.SuppressionList;
+import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TokenKind;
 import dev.smtpapi.token.TrackingToken;
-import dev.smtpapi.tracker.Tracker;
+import dev.smtpapi.tracker.unsubscribe.Unsubscriber;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -28,25 +31,35 @@ import java.util.Optional;
  * answer, a 503 with {@code Retry-After}, so the provider tries again.
  */
 final class UnsubscribeServlet extends HttpServlet {
+    static final String MAPPING = "/u/*";
     private static final long serialVersionUID = 1L;
 
-    private final transient Tracker tracker;
+    private final transient TokenCodec codec;
+    private final transient TokenLookup lookup;
+    private final transient SuppressionList suppressionList;
+    private final transient Unsubscriber unsubscriber;
     private final transient ClientAddress clientAddress;
+    private final int retryAfterSeconds;
     private final transient Counter unsubscribed;
     private final transient Counter repeated;
     private final transient Counter notFound;
 
-    UnsubscribeServlet(Tracker tracker) {
-        this.tracker = tracker;
-        this.clientAddress = new ClientAddress(tracker.settings().trustedProxies());
-        this.unsubscribed = counter("unsubscribed");
-        this.repeated = counter("already_unsubscribed");
-        this.notFound = counter("not_found");
+    UnsubscribeServlet(TokenCodec codec, TokenLookup lookup, SuppressionList suppressionList,
+            Unsubscriber unsubscriber, ClientAddress clientAddress, int retryAfterSeconds, MeterRegistry registry) {
+        this.codec = codec;
+        this.lookup = lookup;
+        this.suppressionList = suppressionList;
+        this.unsubscriber = unsubscriber;
+        this.clientAddress = clientAddress;
+        this.retryAfterSeconds = retryAfterSeconds;
+        this.unsubscribed = counter(registry, "unsubscribed");
+        this.repeated = counter(registry, "already_unsubscribed");
+        this.notFound = counter(registry, "not_found");
     }
 
-    private Counter counter(String outcome) {
+    private static Counter counter(MeterRegistry registry, String outcome) {
         return Counter.builder("smtpapi.tracker.unsubscribes").tag("outcome", outcome)
-                .description("One-click unsubscribe requests by outcome").register(tracker.registry());
+                .description("One-click unsubscribe requests by outcome").register(registry);
     }
 
     @Override
@@ -58,10 +71,10 @@ final class UnsubscribeServlet extends HttpServlet {
         boolean already;
         SuppressedAddress address = SuppressedAddress.of(resolution.get().recipient().rawAddress());
         try {
-            already = tracker.suppressionList().entries(address).stream()
+            already = suppressionList.entries(address).stream()
                     .anyMatch(entry -> entry.type() == SuppressionType.NON_TRANSACTIONAL);
         } catch (StoreUnavailableException e) {
-            Responses.unavailable(response, tracker.settings().retryAfterSeconds(), true);
+            Responses.unavailable(response, retryAfterSeconds, true);
             return;
         }
         UnsubscribePages.confirm(response, address.value(), request.getContextPath() + "/u/"
@@ -81,10 +94,10 @@ final class UnsubscribeServlet extends HttpServlet {
         }
         boolean added;
         try {
-            added = tracker.unsubscriber().oneClick(resolution.get(), clientAddress.of(request),
+            added = unsubscriber.oneClick(resolution.get(), clientAddress.of(request),
                     Optional.ofNullable(request.getHeader("User-Agent")).orElse(""));
         } catch (StoreUnavailableException e) {
-            Responses.unavailable(response, tracker.settings().retryAfterSeconds(), true);
+            Responses.unavailable(response, retryAfterSeconds, true);
             return;
         }
         (added ? unsubscribed : repeated).increment();
@@ -95,14 +108,14 @@ final class UnsubscribeServlet extends HttpServlet {
     private Optional<Resolution> resolve(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         Optional<TrackingToken> token = OpenServlet.tokenOf(request.getPathInfo())
-                .flatMap(text -> tracker.codec().decode(text))
+                .flatMap(text -> codec.decode(text))
                 .filter(t -> t.kind() == TokenKind.UNSUBSCRIBE);
         Optional<Resolution> resolution = Optional.empty();
         if (token.isPresent()) {
             try {
-                resolution = tracker.resolve(token.get());
+                resolution = lookup.resolve(token.get());
             } catch (StoreUnavailableException e) {
-                Responses.unavailable(response, tracker.settings().retryAfterSeconds(), true);
+                Responses.unavailable(response, retryAfterSeconds, true);
                 return Optional.empty();
             }
         }

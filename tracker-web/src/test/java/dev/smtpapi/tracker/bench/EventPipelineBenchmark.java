@@ -83,10 +83,12 @@ public final class EventPipelineBenchmark {
     /** Producers hand events over as fast as they can; the rate is what reached Cassandra in the window. */
     private static double pipeline(CqlSession session, String keyspace, int batchSize, int seconds)
             throws Exception {
-        EventStore store = EventStore.create(session, keyspace, DefaultConsistencyLevel.LOCAL_ONE, Duration.ofDays(1));
+        EventJson json = new EventJson(new ObjectMapper());
+        EventStore store = EventStore.create(session, keyspace, DefaultConsistencyLevel.LOCAL_ONE, Duration.ofDays(1),
+                json);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         EventPipeline pipeline = EventPipeline.start(store,
-                EventSpool.open(Files.createTempDirectory("bench-spool"), new EventJson(new ObjectMapper())),
+                EventSpool.open(Files.createTempDirectory("bench-spool"), json),
                 2_000_000, batchSize, Duration.ofSeconds(1), registry);
         Thread producer = new Thread(() -> {
             long end = System.nanoTime() + Duration.ofSeconds(seconds + 1).toNanos();

@@ -3,71 +3,69 @@ package dev.smtpapi.tracker;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smtpapi.store.CassandraConnector;
-import dev.smtpapi.store.Resolution;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
-import dev.smtpapi.token.TrackingToken;
 import dev.smtpapi.tracker.config.TrackerSettings;
 import dev.smtpapi.tracker.event.EventJson;
 import dev.smtpapi.tracker.event.EventPipeline;
 import dev.smtpapi.tracker.event.EventSpool;
 import dev.smtpapi.tracker.event.EventStore;
 import dev.smtpapi.tracker.machine.MachineDetector;
+import dev.smtpapi.tracker.web.TokenLookup;
 import dev.smtpapi.suppression.CassandraSuppressionList;
 import dev.smtpapi.suppression.SenderUnsubscribeUrls;
 import dev.smtpapi.suppression.SuppressionList;
 import dev.smtpapi.tracker.unsubscribe.SenderForwarder;
 import dev.smtpapi.tracker.unsubscribe.Unsubscriber;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running tracker: the token codec, tag storage, the event pipeline and the metrics, built from
- * {@link TrackerSettings} and shared by every servlet of the application. Created by
- * {@link dev.smtpapi.tracker.web.TrackerListener} when the web application starts, closed when it stops.
+ * The running tracker web application's parts, built once from {@link TrackerSettings}: the token codec, tag
+ * storage, the event store and pipeline, the machine detector, the metrics and the one JSON mapper. It only
+ * owns them (starts and closes them); each servlet is handed the parts it uses by
+ * {@link dev.smtpapi.tracker.web.TrackerEndpoints}. Created by {@link dev.smtpapi.tracker.web.TrackerListener}
+ * when the web application starts (or by the stand-alone server), closed when it stops.
  */
-public final class Tracker implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
+public final class TrackerRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TrackerRuntime.class);
 
     private final TrackerSettings settings;
     private final CqlSession session;
     private final TokenCodec codec;
-    private final TrackingStore store;
+    private final TokenLookup lookup;
     private final EventStore events;
     private final EventPipeline pipeline;
+    private final ObjectMapper mapper;
     private final EventJson json;
     private final MachineDetector detector;
     private final PrometheusMeterRegistry registry;
-    private final Counter storeLookups;
     private final Clock clock;
     private final SuppressionList suppressionList;
     private final SenderForwarder senderForwarder;
     private final Unsubscriber unsubscriber;
 
-    private Tracker(TrackerSettings settings, CqlSession session, TokenCodec codec, Clock clock) {
+    private TrackerRuntime(TrackerSettings settings, CqlSession session, TokenCodec codec, Clock clock) {
         this.settings = settings;
         this.session = session;
         this.codec = codec;
         this.clock = clock;
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.store = TrackingStore.create(session, settings.store(), clock);
+        this.mapper = new ObjectMapper();
+        this.lookup = new TokenLookup(CassandraTagStore.create(session, settings.store(), clock), registry);
+        this.json = new EventJson(mapper);
         this.events = EventStore.create(session, settings.store().keyspace(), settings.store().consistency(),
-                settings.eventRetention());
-        this.json = new EventJson(new ObjectMapper());
+                settings.eventRetention(), json);
         this.pipeline = EventPipeline.start(events, EventSpool.open(settings.spoolDir(), json),
                 settings.eventQueueCapacity(), settings.eventBatchSize(), settings.eventRetry(), registry);
         this.detector = MachineDetector.withClickWindow(settings.machineClickWindow());
-        this.storeLookups = Counter.builder("smtpapi.tracker.store.lookups")
-                .description("Verified tokens looked up in tag storage (cache or Cassandra)").register(registry);
         this.suppressionList = CassandraSuppressionList.create(session, settings.store());
         this.senderForwarder = new SenderForwarder(settings.unsubscribeForwarding());
         this.unsubscriber = new Unsubscriber(suppressionList, SenderUnsubscribeUrls.create(session, settings.store()),
@@ -75,7 +73,7 @@ public final class Tracker implements AutoCloseable {
     }
 
     /** Loads the signing keys, connects to Cassandra (creating the schema if asked) and starts the writer. */
-    public static Tracker start(TrackerSettings settings) {
+    public static TrackerRuntime start(TrackerSettings settings) {
         Objects.requireNonNull(settings, "settings");
         SigningKeys keys;
         try {
@@ -85,19 +83,13 @@ public final class Tracker implements AutoCloseable {
         }
         CqlSession session = CassandraConnector.connect(settings.store());
         try {
-            Tracker tracker = new Tracker(settings, session, TokenCodec.of(keys), Clock.systemUTC());
+            TrackerRuntime runtime = new TrackerRuntime(settings, session, TokenCodec.of(keys), Clock.systemUTC());
             LOG.info("tracker ready: {}, spool {}", settings.store(), settings.spoolDir());
-            return tracker;
+            return runtime;
         } catch (RuntimeException e) {
             session.close();
             throw e;
         }
-    }
-
-    /** Looks a verified token up in tag storage; counted, so tests and operators can see every lookup. */
-    public Optional<Resolution> resolve(TrackingToken token) {
-        storeLookups.increment();
-        return store.resolve(token);
     }
 
     public TrackerSettings settings() {
@@ -108,12 +100,27 @@ public final class Tracker implements AutoCloseable {
         return codec;
     }
 
+    /** Tag storage, as the click and open servlets read it (every lookup counted). */
+    public TokenLookup lookup() {
+        return lookup;
+    }
+
+    /** The Cassandra session, for parts that keep tables of their own in the tracker's keyspace. */
+    public CqlSession session() {
+        return session;
+    }
+
     public EventStore events() {
         return events;
     }
 
     public EventPipeline pipeline() {
         return pipeline;
+    }
+
+    /** The one Jackson mapper of the application (thread-safe once configured). */
+    public ObjectMapper mapper() {
+        return mapper;
     }
 
     public EventJson json() {

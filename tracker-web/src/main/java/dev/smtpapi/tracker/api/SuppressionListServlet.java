@@ -1,8 +1,7 @@
-package dev.smtpapi.tracker.web;
+package dev.smtpapi.tracker.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smtpapi.store.StoreUnavailableException;
@@ -11,7 +10,6 @@ import dev.smtpapi.suppression.SuppressionEntry;
 import dev.smtpapi.suppression.SuppressionList;
 import dev.smtpapi.suppression.SuppressionSource;
 import dev.smtpapi.suppression.SuppressionType;
-import dev.smtpapi.tracker.Tracker;
 import dev.smtpapi.tracker.unsubscribe.SuppressionSearch;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,7 +17,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -36,7 +34,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The suppression list API in SparkPost's shape, under the API key of the events API:
+ * The suppression list API in SparkPost's shape, behind the API key ({@link ApiKeyFilter}):
  * <ul>
  * <li>{@code GET /api/v1/suppression-list}: search with {@code from}, {@code to} (on the update time),
  *     {@code types}, {@code sources}, {@code domain}, {@code description}, {@code sort} ({@code asc} or
@@ -52,31 +50,29 @@ import java.util.function.Function;
  *     {@code ?type=}: 204, or 404 when there was no such entry.</li>
  * </ul>
  */
-final class SuppressionApiServlet extends HttpServlet {
+public final class SuppressionListServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String PATH = "/api/v1/suppression-list";
+    public static final String[] MAPPINGS = {PATH, PATH + "/*"};
     private static final int MAX_BULK = 10_000;
     private static final int DEFAULT_PER_PAGE = 1000;
     private static final int MAX_PER_PAGE = 10_000;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
 
-    private final transient Tracker tracker;
-    private final transient ObjectMapper mapper = new ObjectMapper();
-    private final transient Optional<byte[]> apiKey;
+    private final transient SuppressionList list;
+    private final transient ApiResponses api;
+    private final transient Clock clock;
+    private final int retryAfterSeconds;
 
-    SuppressionApiServlet(Tracker tracker) {
-        this.tracker = tracker;
-        this.apiKey = tracker.settings().apiKey().map(key -> key.getBytes(StandardCharsets.UTF_8));
+    public SuppressionListServlet(SuppressionList list, ApiResponses api, Clock clock, int retryAfterSeconds) {
+        this.list = list;
+        this.api = api;
+        this.clock = clock;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!isAuthorized(request.getHeader("Authorization"))) {
-            response.setHeader("WWW-Authenticate", "Bearer realm=\"smtpapi\"");
-            error(response, HttpServletResponse.SC_UNAUTHORIZED, "Unauthorized.",
-                    "a valid API key is needed in the Authorization header", null);
-            return;
-        }
         Optional<String> recipient = Optional.ofNullable(request.getPathInfo()).filter(path -> path.length() > 1)
                 .map(path -> path.substring(1));
         try {
@@ -97,81 +93,76 @@ final class SuppressionApiServlet extends HttpServlet {
                 }
                 case "DELETE" -> {
                     if (recipient.isEmpty()) {
-                        throw new BadRequest(null, "DELETE needs a recipient: " + PATH + "/{recipient}");
+                        throw new BadParameterException(null, "DELETE needs a recipient: " + PATH + "/{recipient}");
                     }
                     delete(request, response, address(recipient.get()));
                 }
                 default -> {
                     response.setHeader("Allow", "GET, PUT, DELETE");
-                    error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed.",
+                    api.error(response, HttpServletResponse.SC_METHOD_NOT_ALLOWED, "Method not allowed.",
                             "use GET, PUT or DELETE", null);
                 }
             }
-        } catch (BadRequest e) {
-            error(response, HttpServletResponse.SC_BAD_REQUEST, "invalid params", e.getMessage(), e.parameter);
+        } catch (BadParameterException e) {
+            api.badParameter(response, e);
         } catch (StoreUnavailableException e) {
-            response.setHeader("Retry-After", Integer.toString(tracker.settings().retryAfterSeconds()));
-            error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "Service unavailable.",
-                    "the suppression list cannot be reached right now", null);
+            api.unavailable(response, retryAfterSeconds, "the suppression list");
         }
-    }
-
-    private SuppressionList list() {
-        return tracker.suppressionList();
     }
 
     private void getOne(HttpServletResponse response, SuppressedAddress recipient) throws IOException {
-        List<SuppressionEntry> entries = list().entries(recipient);
+        List<SuppressionEntry> entries = list.entries(recipient);
         if (entries.isEmpty()) {
-            error(response, HttpServletResponse.SC_NOT_FOUND, "Recipient could not be found", null, null);
+            api.error(response, HttpServletResponse.SC_NOT_FOUND, "Recipient could not be found",
+                    "the suppression list has no such entry", null);
             return;
         }
-        ObjectNode body = mapper.createObjectNode();
+        ObjectNode body = api.object();
         ArrayNode results = body.putArray("results");
         entries.forEach(entry -> results.add(json(entry)));
-        json(response, HttpServletResponse.SC_OK, body);
+        api.ok(response, body);
     }
 
     private void search(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Optional<Instant> from = time(request, "from");
         Optional<Instant> to = time(request, "to");
         if (from.isPresent() && to.isPresent() && from.get().isAfter(to.get())) {
-            throw new BadRequest("from", "from must be before to");
+            throw new BadParameterException("from", "from must be before to");
         }
         String sort = Optional.ofNullable(request.getParameter("sort")).orElse("desc").strip();
         if (!sort.equals("asc") && !sort.equals("desc")) {
-            throw new BadRequest("sort", "expected asc or desc");
+            throw new BadParameterException("sort", "expected asc or desc");
         }
         SuppressionSearch search = new SuppressionSearch(from, to,
                 set(request, "types", SuppressionType::fromCode, "non_transactional, transactional"),
                 set(request, "sources", SuppressionSource::fromLabel,
                         "List Unsubscribe, Link Unsubscribe, Manually Added"),
                 text(request, "domain"), text(request, "description"), sort.equals("asc"), perPage(request),
-                text(request, "cursor").map(SuppressionApiServlet::cursor));
-        SuppressionSearch.Page page = search.run(list().all());
-        ObjectNode body = mapper.createObjectNode();
+                text(request, "cursor").map(SuppressionListServlet::cursor));
+        SuppressionSearch.Page page = search.run(list.all());
+        ObjectNode body = api.object();
         ArrayNode results = body.putArray("results");
         page.results().forEach(entry -> results.add(json(entry)));
         ArrayNode links = body.putArray("links");
         page.next().ifPresent(next -> links.addObject().put("href", nextLink(request, next)).put("rel", "next"));
         body.put("total_count", page.totalCount());
-        json(response, HttpServletResponse.SC_OK, body);
+        api.ok(response, body);
     }
 
     private void putOne(HttpServletRequest request, HttpServletResponse response, SuppressedAddress recipient)
             throws IOException {
         JsonNode body = body(request);
-        list().put(entry(recipient, body, ""));
+        list.put(entry(recipient, body, ""));
         updated(response);
     }
 
     private void putBulk(HttpServletRequest request, HttpServletResponse response) throws IOException {
         JsonNode recipients = body(request).path("recipients");
         if (!recipients.isArray() || recipients.isEmpty()) {
-            throw new BadRequest("recipients", "expected a non-empty array of {recipient, type, description}");
+            throw new BadParameterException("recipients", "expected a non-empty array of {recipient, type, description}");
         }
         if (recipients.size() > MAX_BULK) {
-            throw new BadRequest("recipients", "at most " + MAX_BULK + " recipients per request, got "
+            throw new BadParameterException("recipients", "at most " + MAX_BULK + " recipients per request, got "
                     + recipients.size());
         }
         List<SuppressionEntry> entries = new ArrayList<>(recipients.size());
@@ -179,12 +170,12 @@ final class SuppressionApiServlet extends HttpServlet {
             JsonNode item = recipients.get(i);
             String where = "recipients[" + i + "]";
             if (!item.path("recipient").isTextual()) {
-                throw new BadRequest(where + ".recipient", "expected the recipient's address as a string");
+                throw new BadParameterException(where + ".recipient", "expected the recipient's address as a string");
             }
             entries.add(entry(address(where + ".recipient", item.get("recipient").asText()), item, where + "."));
         }
         for (SuppressionEntry entry : entries) {
-            list().put(entry);
+            list.put(entry);
         }
         updated(response);
     }
@@ -199,9 +190,10 @@ final class SuppressionApiServlet extends HttpServlet {
             }
         }
         Optional<SuppressionType> type = typeText.map(text -> SuppressionType.fromCode(text)
-                .orElseThrow(() -> new BadRequest("type", "expected non_transactional or transactional")));
-        if (!list().delete(recipient, type)) {
-            error(response, HttpServletResponse.SC_NOT_FOUND, "Recipient could not be found", null, null);
+                .orElseThrow(() -> new BadParameterException("type", "expected non_transactional or transactional")));
+        if (!list.delete(recipient, type)) {
+            api.error(response, HttpServletResponse.SC_NOT_FOUND, "Recipient could not be found",
+                    "the suppression list has no such entry", null);
             return;
         }
         response.setStatus(HttpServletResponse.SC_NO_CONTENT);
@@ -210,33 +202,33 @@ final class SuppressionApiServlet extends HttpServlet {
     private SuppressionEntry entry(SuppressedAddress recipient, JsonNode item, String prefix) {
         JsonNode type = item.path("type");
         SuppressionType parsed = (type.isTextual() ? SuppressionType.fromCode(type.asText()) : Optional.<SuppressionType>empty())
-                .orElseThrow(() -> new BadRequest(prefix + "type", "expected non_transactional or transactional"));
+                .orElseThrow(() -> new BadParameterException(prefix + "type", "expected non_transactional or transactional"));
         JsonNode description = item.path("description");
         if (!description.isMissingNode() && !description.isNull() && !description.isTextual()) {
-            throw new BadRequest(prefix + "description", "expected a string");
+            throw new BadParameterException(prefix + "description", "expected a string");
         }
         String text = description.isTextual() ? description.asText() : "";
         if (text.length() > 1024) {
-            throw new BadRequest(prefix + "description", "at most 1024 characters");
+            throw new BadParameterException(prefix + "description", "at most 1024 characters");
         }
         return SuppressionEntry.of(recipient, parsed, SuppressionSource.MANUALLY_ADDED, text,
-                tracker.clock().instant().truncatedTo(ChronoUnit.MILLIS));
+                clock.instant().truncatedTo(ChronoUnit.MILLIS));
     }
 
     private JsonNode body(HttpServletRequest request) throws IOException {
         try {
-            JsonNode body = mapper.readTree(request.getInputStream());
+            JsonNode body = api.mapper().readTree(request.getInputStream());
             if (body == null || !body.isObject()) {
-                throw new BadRequest(null, "expected a JSON object as the request body");
+                throw new BadParameterException(null, "expected a JSON object as the request body");
             }
             return body;
         } catch (JsonProcessingException e) {
-            throw new BadRequest(null, "the request body is not valid JSON");
+            throw new BadParameterException(null, "the request body is not valid JSON");
         }
     }
 
     private ObjectNode json(SuppressionEntry entry) {
-        ObjectNode node = mapper.createObjectNode();
+        ObjectNode node = api.object();
         node.put("recipient", entry.recipient().value());
         node.put("type", entry.type().code());
         node.put("source", entry.source().label());
@@ -247,9 +239,9 @@ final class SuppressionApiServlet extends HttpServlet {
     }
 
     private void updated(HttpServletResponse response) throws IOException {
-        ObjectNode body = mapper.createObjectNode();
+        ObjectNode body = api.object();
         body.putObject("results").put("message", "Suppression List successfully updated");
-        json(response, HttpServletResponse.SC_OK, body);
+        api.ok(response, body);
     }
 
     private static SuppressedAddress address(String recipient) {
@@ -260,7 +252,7 @@ final class SuppressionApiServlet extends HttpServlet {
         try {
             return SuppressedAddress.of(recipient);
         } catch (IllegalArgumentException e) {
-            throw new BadRequest(parameter, e.getMessage());
+            throw new BadParameterException(parameter, e.getMessage());
         }
     }
 
@@ -268,7 +260,7 @@ final class SuppressionApiServlet extends HttpServlet {
         try {
             return SuppressionSearch.Cursor.decode(text);
         } catch (IllegalArgumentException e) {
-            throw new BadRequest("cursor", e.getMessage());
+            throw new BadParameterException("cursor", e.getMessage());
         }
     }
 
@@ -281,7 +273,7 @@ final class SuppressionApiServlet extends HttpServlet {
         Set<T> values = new LinkedHashSet<>();
         for (String item : text(request, name).map(value -> Arrays.asList(value.split(","))).orElse(List.of())) {
             if (!item.isBlank()) {
-                values.add(parse.apply(item.strip()).orElseThrow(() -> new BadRequest(name, "expected some of "
+                values.add(parse.apply(item.strip()).orElseThrow(() -> new BadParameterException(name, "expected some of "
                         + expected)));
             }
         }
@@ -301,7 +293,7 @@ final class SuppressionApiServlet extends HttpServlet {
         } catch (NumberFormatException e) {
             // Reported below.
         }
-        throw new BadRequest("per_page", "expected a number from 1 to " + MAX_PER_PAGE);
+        throw new BadParameterException("per_page", "expected a number from 1 to " + MAX_PER_PAGE);
     }
 
     private static Optional<Instant> time(HttpServletRequest request, String name) {
@@ -315,7 +307,7 @@ final class SuppressionApiServlet extends HttpServlet {
             try {
                 return Optional.of(LocalDateTime.parse(value.get()).toInstant(ZoneOffset.UTC));
             } catch (DateTimeParseException again) {
-                throw new BadRequest(name, "expected a time like 2026-11-27T08:00 or 2026-11-27T08:00:00Z");
+                throw new BadParameterException(name, "expected a time like 2026-11-27T08:00 or 2026-11-27T08:00:00Z");
             }
         }
     }
@@ -331,48 +323,5 @@ final class SuppressionApiServlet extends HttpServlet {
             }
         }
         return next.toString();
-    }
-
-    private boolean isAuthorized(String header) {
-        if (apiKey.isEmpty() || header == null) {
-            return false;
-        }
-        String presented = header.strip();
-        if (presented.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            presented = presented.substring(7).strip();
-        }
-        return MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), apiKey.get());
-    }
-
-    private void json(HttpServletResponse response, int status, ObjectNode body) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        response.setHeader("Cache-Control", "no-store");
-        mapper.writeValue(response.getOutputStream(), body);
-    }
-
-    private void error(HttpServletResponse response, int status, String message, String description,
-            String parameter) throws IOException {
-        ObjectNode body = mapper.createObjectNode();
-        ObjectNode error = body.putArray("errors").addObject();
-        error.put("message", message);
-        if (description != null) {
-            error.put("description", description);
-        }
-        if (parameter != null) {
-            error.put("param", parameter);
-        }
-        json(response, status, body);
-    }
-
-    private static final class BadRequest extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-        final String parameter;
-
-        BadRequest(String parameter, String problem) {
-            super(problem);
-            this.parameter = parameter;
-        }
     }
 }
