@@ -7,9 +7,9 @@ import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.tracker.config.TrackerSettings;
+import dev.smtpapi.tracker.event.CassandraEventWriter;
 import dev.smtpapi.tracker.event.EventJson;
-import dev.smtpapi.tracker.event.EventPipeline;
-import dev.smtpapi.tracker.event.EventSpool;
+import dev.smtpapi.tracker.event.EventLog;
 import dev.smtpapi.tracker.event.EventStore;
 import dev.smtpapi.tracker.machine.MachineDetector;
 import dev.smtpapi.tracker.web.TokenLookup;
@@ -42,7 +42,8 @@ public final class TrackerRuntime implements AutoCloseable {
     private final TokenCodec codec;
     private final TokenLookup lookup;
     private final EventStore events;
-    private final EventPipeline pipeline;
+    private final EventLog log;
+    private final CassandraEventWriter writer;
     private final ObjectMapper mapper;
     private final EventJson json;
     private final MachineDetector detector;
@@ -63,13 +64,19 @@ public final class TrackerRuntime implements AutoCloseable {
         this.json = new EventJson(mapper);
         this.events = EventStore.create(session, settings.store().keyspace(), settings.store().consistency(),
                 settings.eventRetention(), json);
-        this.pipeline = EventPipeline.start(events, EventSpool.open(settings.spoolDir(), json),
-                settings.eventQueueCapacity(), settings.eventBatchSize(), settings.eventRetry(), registry);
+        this.log = EventLog.open(settings.eventLog(), json, clock, registry);
+        try {
+            this.writer = CassandraEventWriter.start(log, events, settings.eventBatchSize(), settings.eventRetry(),
+                    clock, registry);
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
         this.detector = MachineDetector.withClickWindow(settings.machineClickWindow());
         this.suppressionList = CassandraSuppressionList.create(session, settings.store());
         this.senderForwarder = new SenderForwarder(settings.unsubscribeForwarding());
         this.unsubscriber = new Unsubscriber(suppressionList, SenderUnsubscribeUrls.create(session, settings.store()),
-                senderForwarder, pipeline, clock);
+                senderForwarder, log, clock);
     }
 
     /** Loads the signing keys, connects to Cassandra (creating the schema if asked) and starts the writer. */
@@ -84,7 +91,7 @@ public final class TrackerRuntime implements AutoCloseable {
         CqlSession session = CassandraConnector.connect(settings.store());
         try {
             TrackerRuntime runtime = new TrackerRuntime(settings, session, TokenCodec.of(keys), Clock.systemUTC());
-            LOG.info("tracker ready: {}, spool {}", settings.store(), settings.spoolDir());
+            LOG.info("tracker ready: {}, event log {}", settings.store(), settings.eventLog().directory());
             return runtime;
         } catch (RuntimeException e) {
             session.close();
@@ -114,8 +121,14 @@ public final class TrackerRuntime implements AutoCloseable {
         return events;
     }
 
-    public EventPipeline pipeline() {
-        return pipeline;
+    /** The local event log every event is recorded in before its request is answered. */
+    public EventLog log() {
+        return log;
+    }
+
+    /** The consumer of the log that stores events in Cassandra. */
+    public CassandraEventWriter writer() {
+        return writer;
     }
 
     /** The one Jackson mapper of the application (thread-safe once configured). */
@@ -149,12 +162,13 @@ public final class TrackerRuntime implements AutoCloseable {
         return unsubscriber;
     }
 
-    /** Flushes the event queue to the spool, then closes the Cassandra session. */
+    /** Stops the Cassandra writer and the log (what is not in Cassandra stays in the log), then the session. */
     @Override
     public void close() {
         try {
             senderForwarder.close();
-            pipeline.close();
+            writer.close();
+            log.close();
         } finally {
             session.close();
             registry.close();

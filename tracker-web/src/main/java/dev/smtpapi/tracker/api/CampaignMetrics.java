@@ -44,27 +44,31 @@ public final class CampaignMetrics {
         }
 
         public Split opens() {
-            return new Split(opens[0], opens[1]);
+            return new Split(opens[0], opens[1], opens[0] + opens[1]);
         }
 
         public Split uniqueOpens() {
-            return new Split(openers.get(0).size(), openers.get(1).size());
+            return unique(openers);
         }
 
         public Split clicks() {
-            return new Split(clicks[0], clicks[1]);
+            return new Split(clicks[0], clicks[1], clicks[0] + clicks[1]);
         }
 
         public Split uniqueClicks() {
-            return new Split(clickers.get(0).size(), clickers.get(1).size());
+            return unique(clickers);
+        }
+
+        /** A recipient with both a human and a machine event counts once in the total. */
+        private static Split unique(List<Set<String>> byWho) {
+            Set<String> all = new HashSet<>(byWho.get(0));
+            all.addAll(byWho.get(1));
+            return new Split(byWho.get(0).size(), byWho.get(1).size(), all.size());
         }
     }
 
-    /** A count split into human and machine. */
-    public record Split(long human, long machine) {
-        public long total() {
-            return human + machine;
-        }
+    /** A count split into human and machine; for unique counts the total counts each message and recipient once. */
+    public record Split(long human, long machine, long total) {
     }
 
     /**

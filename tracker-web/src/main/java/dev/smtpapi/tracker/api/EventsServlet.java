@@ -9,7 +9,8 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /api/v1/events/message}: events newest first, with SparkPost's parameters ({@link EventsQuery});
@@ -22,15 +23,19 @@ public final class EventsServlet extends HttpServlet {
     private final transient EventPager pager;
     private final transient EventJson json;
     private final transient ApiResponses responses;
-    private final transient Clock clock;
+    private final transient Supplier<Instant> settled;
     private final int retryAfterSeconds;
 
-    public EventsServlet(EventPager pager, EventJson json, ApiResponses responses, Clock clock,
+    /**
+     * @param settled the default end of the window: the time up to which every recorded event is in Cassandra,
+     *     so that a window fixed by a first page holds no event that is still on its way
+     */
+    public EventsServlet(EventPager pager, EventJson json, ApiResponses responses, Supplier<Instant> settled,
             int retryAfterSeconds) {
         this.pager = pager;
         this.json = json;
         this.responses = responses;
-        this.clock = clock;
+        this.settled = settled;
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
@@ -39,7 +44,7 @@ public final class EventsServlet extends HttpServlet {
         QueryParameters parameters = QueryParameters.of(request.getParameterMap());
         EventPager.Page page;
         try {
-            page = pager.page(EventsQuery.parse(parameters, clock.instant()));
+            page = pager.page(EventsQuery.parse(parameters, settled.get()));
         } catch (BadParameterException e) {
             responses.badParameter(response, e);
             return;
@@ -54,7 +59,7 @@ public final class EventsServlet extends HttpServlet {
         }
         body.put("total_count", page.totalCount());
         ObjectNode links = body.putObject("links");
-        page.nextCursor().ifPresent(cursor -> links.put("next",
+        page.next().ifPresent(cursor -> links.put("next",
                 EventPager.nextLink(request.getContextPath(), parameters, cursor)));
         responses.ok(response, body);
     }

@@ -1,9 +1,11 @@
 package dev.smtpapi.tracker.api;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -17,10 +19,16 @@ public record TimeWindow(Instant from, Instant to) {
     public static final Duration DEFAULT_LENGTH = Duration.ofHours(24);
     public static final Duration MAX_LENGTH = Duration.ofDays(31);
 
-    /** @throws BadParameterException naming {@code from} or {@code to} */
+    /**
+     * {@code from}, {@code to} and {@code timezone} (the zone of times written without an offset; default UTC).
+     *
+     * @param now the default {@code to}
+     * @throws BadParameterException naming {@code from}, {@code to} or {@code timezone}
+     */
     public static TimeWindow parse(QueryParameters parameters, Instant now) {
-        Instant to = time("to", parameters.string("to")).orElse(now);
-        Instant from = time("from", parameters.string("from")).orElse(to.minus(DEFAULT_LENGTH));
+        ZoneId zone = zone(parameters.string("timezone"));
+        Instant to = time("to", parameters.string("to"), zone).orElse(now);
+        Instant from = time("from", parameters.string("from"), zone).orElse(to.minus(DEFAULT_LENGTH));
         if (from.isAfter(to)) {
             throw new BadParameterException("from", "from must be before to");
         }
@@ -30,7 +38,15 @@ public record TimeWindow(Instant from, Instant to) {
         return new TimeWindow(from, to);
     }
 
-    private static Optional<Instant> time(String name, Optional<String> value) {
+    private static ZoneId zone(Optional<String> name) {
+        try {
+            return name.map(ZoneId::of).orElse(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            throw new BadParameterException("timezone", "not a time zone (for example America/New_York or UTC)");
+        }
+    }
+
+    private static Optional<Instant> time(String name, Optional<String> value, ZoneId zone) {
         if (value.isEmpty()) {
             return Optional.empty();
         }
@@ -39,7 +55,7 @@ public record TimeWindow(Instant from, Instant to) {
             return Optional.of(OffsetDateTime.parse(text).toInstant());
         } catch (DateTimeParseException e) {
             try {
-                return Optional.of(LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+                return Optional.of(LocalDateTime.parse(text).atZone(zone).toInstant());
             } catch (DateTimeParseException again) {
                 throw new BadParameterException(name, "expected a time like 2026-11-27T08:00 or 2026-11-27T08:00:00Z");
             }

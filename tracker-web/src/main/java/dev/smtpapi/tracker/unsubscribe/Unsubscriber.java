@@ -8,13 +8,13 @@ import dev.smtpapi.suppression.SuppressionEntry;
 import dev.smtpapi.suppression.SuppressionList;
 import dev.smtpapi.suppression.SuppressionSource;
 import dev.smtpapi.suppression.SuppressionType;
-import dev.smtpapi.tracker.event.EventPipeline;
+import dev.smtpapi.tracker.event.EventLog;
 import dev.smtpapi.tracker.event.EventType;
 import dev.smtpapi.tracker.event.TrackingEvent;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * one-click unsubscribe a {@code list_unsubscribe} event is recorded and the sender's own https URL, if it
  * gave one, is told. Idempotent: a recipient already on the list for non-transactional mail records nothing
  * new (a second POST, a repeated click). The list is written before the caller answers, so the next mail is
- * held back; the event goes through the pipeline like every event. Thread-safe.
+ * held back; the event goes to the event log like every event. Thread-safe.
  */
 public final class Unsubscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Unsubscriber.class);
@@ -31,16 +31,16 @@ public final class Unsubscriber {
     private final SuppressionList list;
     private final SenderUnsubscribeUrls senderUrls;
     private final SenderForwarder forwarder;
-    private final Consumer<TrackingEvent> events;
+    private final Predicate<TrackingEvent> events;
     private final Clock clock;
 
     public Unsubscriber(SuppressionList list, SenderUnsubscribeUrls senderUrls, SenderForwarder forwarder,
-            EventPipeline pipeline, Clock clock) {
-        this(list, senderUrls, forwarder, pipeline::record, clock);
+            EventLog log, Clock clock) {
+        this(list, senderUrls, forwarder, log::append, clock);
     }
 
     Unsubscriber(SuppressionList list, SenderUnsubscribeUrls senderUrls, SenderForwarder forwarder,
-            Consumer<TrackingEvent> events, Clock clock) {
+            Predicate<TrackingEvent> events, Clock clock) {
         this.list = list;
         this.senderUrls = senderUrls;
         this.forwarder = forwarder;
@@ -60,7 +60,7 @@ public final class Unsubscriber {
                 + message.messageId())) {
             return false;
         }
-        events.accept(TrackingEvent.builder()
+        TrackingEvent event = TrackingEvent.builder()
                 .eventId(TrackingEvent.newEventId())
                 .type(EventType.LIST_UNSUBSCRIBE)
                 .messageId(message.messageId())
@@ -71,7 +71,11 @@ public final class Unsubscriber {
                 .rcptTags(message.tags())
                 .ipAddress(ipAddress)
                 .userAgent(userAgent)
-                .build());
+                .build();
+        if (!events.test(event)) {
+            LOG.warn("{}: unsubscribed, but its list_unsubscribe event {} could not be recorded (see the event log)",
+                    describe(resolution), event.eventId());
+        }
         Optional<URI> senderUrl = senderUrls.find(message.messageKey());
         senderUrl.ifPresent(url -> forwarder.forward(url, describe(resolution)));
         return true;

@@ -79,7 +79,7 @@ final class ClickServlet extends HttpServlet {
             return;
         }
         redirected.increment();
-        // Handed over before answering, so whoever sees the redirect can count on the event being on its way.
+        // On disk before answering: whoever sees the redirect can count on the event (issue 9).
         recorder.record(request, resolution.get(), isHead);
         Responses.redirect(response, link.get().targetUrl());
     }

@@ -3,7 +3,7 @@ package dev.smtpapi.tracker.web;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.Resolution;
 import dev.smtpapi.token.TokenKind;
-import dev.smtpapi.tracker.event.EventPipeline;
+import dev.smtpapi.tracker.event.EventLog;
 import dev.smtpapi.tracker.event.EventType;
 import dev.smtpapi.tracker.event.TrackingEvent;
 import dev.smtpapi.tracker.machine.AddressRange;
@@ -18,11 +18,13 @@ import java.util.Optional;
 
 /**
  * Turns a followed link or a fetched pixel into an event, or decides that it records nothing: a {@code HEAD}
- * request, a browser prefetch, or a token past its expiry. Builds the event on the request thread (it is
- * cheap) and hands it to the pipeline, which stores it later.
+ * request, a browser prefetch, a token past its expiry, or a token over its cap of events per minute. Builds the
+ * event on the request thread and appends it to the event log, returning once it is on disk: whoever sees the
+ * answer can count on the event.
  */
 final class EngagementRecorder {
-    private final EventPipeline pipeline;
+    private final EventLog log;
+    private final TokenEventCap cap;
     private final MachineDetector detector;
     private final ClientAddress clientAddress;
     private final Clock clock;
@@ -31,16 +33,21 @@ final class EngagementRecorder {
     private final Counter machines;
     private final LinkUnsubscribe linkUnsubscribe;
 
-    EngagementRecorder(EventPipeline pipeline, MachineDetector detector, ClientAddress clientAddress, Clock clock,
-            MeterRegistry registry, LinkUnsubscribe linkUnsubscribe) {
+    private final Counter overCap;
+
+    EngagementRecorder(EventLog log, TokenEventCap cap, MachineDetector detector, ClientAddress clientAddress,
+            Clock clock, MeterRegistry registry, LinkUnsubscribe linkUnsubscribe) {
         this.linkUnsubscribe = linkUnsubscribe;
-        this.pipeline = pipeline;
+        this.log = log;
+        this.cap = cap;
         this.detector = detector;
         this.clientAddress = clientAddress;
         this.clock = clock;
         this.skippedPrefetch = Counter.builder("smtpapi.tracker.skipped").tag("reason", "prefetch_or_head")
                 .description("Requests answered without recording an event").register(registry);
         this.skippedExpired = Counter.builder("smtpapi.tracker.skipped").tag("reason", "expired")
+                .description("Requests answered without recording an event").register(registry);
+        this.overCap = Counter.builder("smtpapi.tracker.skipped").tag("reason", "over_token_cap")
                 .description("Requests answered without recording an event").register(registry);
         this.machines = Counter.builder("smtpapi.tracker.events.machine")
                 .description("Events flagged as a machine's").register(registry);
@@ -57,12 +64,16 @@ final class EngagementRecorder {
             skippedExpired.increment();
             return false;
         }
+        if (!cap.allow(resolution.token())) {
+            overCap.increment();
+            return false;
+        }
         TrackingEvent event = event(request, resolution, now);
-        pipeline.record(event);
+        boolean recorded = log.append(event);
         if (event.type() == EventType.LINK_UNSUBSCRIBE) {
             linkUnsubscribe.suppress(resolution, event);
         }
-        return true;
+        return recorded;
     }
 
     private TrackingEvent event(HttpServletRequest request, Resolution resolution, Instant now) {

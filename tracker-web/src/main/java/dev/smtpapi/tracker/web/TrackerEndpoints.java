@@ -36,7 +36,8 @@ public final class TrackerEndpoints {
         TrackerEndpoints endpoints = new TrackerEndpoints(context);
         ApiResponses api = new ApiResponses(tracker.mapper());
         int retryAfter = tracker.settings().retryAfterSeconds();
-        EngagementRecorder recorder = new EngagementRecorder(tracker.pipeline(), tracker.detector(),
+        EngagementRecorder recorder = new EngagementRecorder(tracker.log(),
+                new TokenEventCap(tracker.settings().maxEventsPerTokenPerMinute()), tracker.detector(),
                 new ClientAddress(tracker.settings().trustedProxies()), tracker.clock(), tracker.registry(),
                 new LinkUnsubscribe(tracker.unsubscriber()));
 
@@ -47,7 +48,7 @@ public final class TrackerEndpoints {
         endpoints.servlet("open", new OpenServlet(tracker.codec(), tracker.lookup(), recorder,
                 tracker.registry()), "/q/*");
         endpoints.servlet("events", new EventsServlet(new EventPager(tracker.events()), tracker.json(), api,
-                tracker.clock(), retryAfter), EventsServlet.MAPPING);
+                tracker.writer()::settledUntil, retryAfter), EventsServlet.MAPPING);
         endpoints.servlet("campaign-metrics", new CampaignMetricsServlet(new CampaignMetrics(tracker.events()), api,
                 tracker.clock(), retryAfter), CampaignMetricsServlet.MAPPING);
         endpoints.servlet("unsubscribe", new UnsubscribeServlet(tracker.codec(), tracker.lookup(),
@@ -56,7 +57,8 @@ public final class TrackerEndpoints {
         endpoints.servlet("suppression-list", new SuppressionListServlet(tracker.suppressionList(), api,
                 tracker.clock(), retryAfter), SuppressionListServlet.MAPPINGS);
         endpoints.servlet("api-not-found", new ApiNotFoundServlet(api), ApiNotFoundServlet.MAPPING);
-        endpoints.servlet("health", new HealthServlet(tracker.events(), tracker.pipeline()), "/healthz");
+        endpoints.servlet("health", new HealthServlet(tracker.events(), tracker.log(), tracker.writer(),
+                tracker.mapper()), "/healthz");
         endpoints.servlet("metrics", new MetricsServlet(tracker.registry()), "/metrics");
         endpoints.servlet("not-found", new NotFoundServlet(), "/");
     }
