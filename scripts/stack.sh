@@ -282,7 +282,7 @@ up() {
     write_example
     echo
     say "the smtpapi stack is up ($ENV_FILE):"
-    note "SMTP      127.0.0.1:$SMTP_PORT   (James 3.8.1 + $(basename "$(mailet_jar)"), open and click tracking on)"
+    note "SMTP      127.0.0.1:$SMTP_PORT   (James 3.8.1 + $(basename "$(mailet_jar)"), open and click tracking, List-Unsubscribe and suppression on)"
     note "IMAP      127.0.0.1:$IMAP_PORT   users alice, bob, carol @$DOMAIN, password $PASSWORD"
     note "tracker   $TRACKER_URL   events API key: $API_KEY"
     note "report    $TRACKER_URL/report/   campaign report page; sign in with the events API key"
@@ -296,6 +296,12 @@ up() {
     note "curl -sS 'imap://127.0.0.1:$IMAP_PORT/INBOX;UID=1' -u bob@$DOMAIN:$PASSWORD"
     say "then the events of the campaign:"
     note "curl -sS -H 'Authorization: $API_KEY' '$TRACKER_URL/api/v1/events/message?campaigns=autumn-demo'"
+    say "one-click unsubscribe (RFC 8058) as Gmail sends it, to the URL of the mail's List-Unsubscribe header:"
+    note "URL=\$(curl -sS 'imap://127.0.0.1:$IMAP_PORT/INBOX;UID=1' -u bob@$DOMAIN:$PASSWORD | tr -d '\\r' | sed -n 's/^List-Unsubscribe: <\\([^>]*\\)>.*/\\1/p')"
+    note "curl -sS -X POST -H 'Content-Type: application/x-www-form-urlencoded' -d 'List-Unsubscribe=One-Click' \"\$URL\""
+    say "bob is on the suppression list now (his next non-transactional mail is not delivered); to undo it:"
+    note "curl -sS -H 'Authorization: $API_KEY' '$TRACKER_URL/api/v1/suppression-list/bob@$DOMAIN'"
+    note "curl -sS -X DELETE -H 'Authorization: $API_KEY' '$TRACKER_URL/api/v1/suppression-list/bob@$DOMAIN'"
 }
 
 # James, the sink and the tracker (not Cassandra).

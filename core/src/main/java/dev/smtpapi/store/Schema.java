@@ -18,8 +18,10 @@ import java.util.regex.Pattern;
  * name and replication.
  *
  * <p>Tables by owner, each a block of its own in the file: tag storage ({@code messages}, {@code recipients}),
- * the tracker's events ({@code engagement_events}), webhooks ({@code webhooks}, {@code webhook_batches}, added
- * at the end; every statement of the file runs here, so a new block needs no code).
+ * the tracker's events ({@code engagement_events}), then, at the end, the report's copies sent
+ * ({@code campaign_copies}), webhooks ({@code webhooks}, {@code webhook_batches}), the suppression list and the
+ * senders' unsubscribe URLs ({@code dev.smtpapi.suppression}). Every statement of the file runs here, so a new
+ * block needs no code.
  */
 public final class Schema {
     public static final String RESOURCE = "/dev/smtpapi/store/schema.cql";

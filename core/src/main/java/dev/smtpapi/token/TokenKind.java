@@ -7,7 +7,9 @@ package dev.smtpapi.token;
 public enum TokenKind {
     CLICK(1),
     OPEN(2),
-    INITIAL_OPEN(3);
+    INITIAL_OPEN(3),
+    /** A one-click unsubscribe (RFC 8058): the {@code List-Unsubscribe} URL of one recipient's copy. */
+    UNSUBSCRIBE(4);
 
     private final int code;
 

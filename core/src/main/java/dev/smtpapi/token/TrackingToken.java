@@ -47,6 +47,11 @@ public record TrackingToken(TokenKind kind, UUID messageKey, int recipientIndex,
         return new TrackingToken(TokenKind.INITIAL_OPEN, messageKey, recipientIndex, OptionalInt.empty(), expiry);
     }
 
+    /** The {@code List-Unsubscribe} token of one recipient's copy (RFC 8058 one-click). */
+    public static TrackingToken unsubscribe(UUID messageKey, int recipientIndex, Instant expiry) {
+        return new TrackingToken(TokenKind.UNSUBSCRIBE, messageKey, recipientIndex, OptionalInt.empty(), expiry);
+    }
+
     /** For the codec: {@code linkIndex} is ignored for kinds without a link. */
     static TrackingToken of(TokenKind kind, UUID messageKey, int recipientIndex, int linkIndex, Instant expiry) {
         return new TrackingToken(kind, messageKey, recipientIndex,

@@ -27,6 +27,7 @@ public final class AttributeOverrides {
     public static final String CAMPAIGN_ID = "smtpapi_campaign_id";
     public static final String METADATA = "smtpapi_metadata";
     public static final String TAGS = "smtpapi_tags";
+    public static final String TRANSACTIONAL = "smtpapi_transactional";
 
     /** Receives each attribute value that cannot be used. */
     @FunctionalInterface
@@ -43,6 +44,7 @@ public final class AttributeOverrides {
     private final Optional<String> campaignId;
     private final Optional<String> metadataJson;
     private final Optional<List<String>> tags;
+    private final Optional<Boolean> transactional;
 
     private AttributeOverrides(Reader reader) {
         this.openTracking = reader.read(OPEN_TRACKING, value -> Options.parseBoolean(OPEN_TRACKING, value));
@@ -58,6 +60,7 @@ public final class AttributeOverrides {
         this.metadataJson = reader.read(METADATA,
                 value -> EngagementFields.metadata(EngagementFields.parseJson(value)));
         this.tags = reader.read(TAGS, value -> EngagementFields.tags(EngagementFields.parseJson(value)));
+        this.transactional = reader.read(TRANSACTIONAL, value -> Options.parseBoolean(TRANSACTIONAL, value));
     }
 
     /** Reads every {@code smtpapi_*} attribute of a mail; never throws for a bad value. */
@@ -99,6 +102,10 @@ public final class AttributeOverrides {
 
     public Optional<List<String>> tags() {
         return tags;
+    }
+
+    public Optional<Boolean> transactional() {
+        return transactional;
     }
 
     private interface Parser<T> {

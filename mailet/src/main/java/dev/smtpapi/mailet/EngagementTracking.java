@@ -42,6 +42,7 @@ public class EngagementTracking extends GenericMailet {
     private TrackingMetrics metrics;
     private StoreConnection store;
     private MailTracker tracker;
+    private UnsubscribeMetrics unsubscribeMetrics;
 
     /** For James: its metric factory receives the mailet's counts. */
     @Inject
@@ -70,7 +71,15 @@ public class EngagementTracking extends GenericMailet {
         metrics = new TrackingMetrics(metricFactory);
         store = new StoreConnection(configuration.store(), Clock.systemUTC());
         store.connectInBackground();
-        tracker = new MailTracker(configuration, codec, store, getMailetContext(), metrics, Clock.systemUTC());
+        unsubscribeMetrics = new UnsubscribeMetrics(metricFactory);
+        UnsubscribeStores unsubscribeStores = new UnsubscribeStores(store, configuration.store());
+        Optional<SuppressionCheck> suppression = configuration.unsubscribe().suppression()
+                ? Optional.of(new SuppressionCheck(configuration.unsubscribe(), unsubscribeStores::suppressionList,
+                        configuration.onStoreFailure(), unsubscribeMetrics))
+                : Optional.empty();
+        tracker = new MailTracker(configuration, codec, store, getMailetContext(), metrics, Clock.systemUTC(),
+                suppression, new ListUnsubscribe(codec, unsubscribeStores::senderUrls, Clock.systemUTC(),
+                        unsubscribeMetrics));
         LOGGER.info("EngagementTracking ready: {}", configuration);
     }
 
@@ -94,6 +103,11 @@ public class EngagementTracking extends GenericMailet {
     /** The settings read from the init parameters; null before {@link #init()}. */
     public TrackingConfiguration configuration() {
         return configuration;
+    }
+
+    /** The unsubscribe and suppression counts; null before {@link #init()}. */
+    public UnsubscribeMetrics unsubscribeMetrics() {
+        return unsubscribeMetrics;
     }
 
     /** The mailet's counts; null before {@link #init()}. */

@@ -24,6 +24,8 @@ public final class MailSettings {
     private final boolean metadataLeftOut;
     private final ImmutableList<String> tags;
     private final boolean clickEventsCarryMetadata;
+    private final boolean transactional;
+    private final boolean listUnsubscribe;
 
     private MailSettings(Builder b) {
         this.openTracking = b.openTracking;
@@ -38,6 +40,8 @@ public final class MailSettings {
         this.metadataLeftOut = b.metadataLeftOut;
         this.tags = ImmutableList.copyOf(b.tags);
         this.clickEventsCarryMetadata = b.clickEventsCarryMetadata;
+        this.transactional = b.transactional;
+        this.listUnsubscribe = b.listUnsubscribe;
     }
 
     /** Applies the precedence: attribute, then header, then init parameter. */
@@ -63,12 +67,25 @@ public final class MailSettings {
         b.metadataJson = b.metadataLeftOut ? Optional.empty() : metadata;
         b.tags = attributes.tags().or(() -> header.flatMap(XMsysApiHeader::tags)).orElse(List.of());
         b.clickEventsCarryMetadata = init.clickEventsCarryMetadata();
+        b.transactional = attributes.transactional().or(() -> header.flatMap(XMsysApiHeader::transactional))
+                .orElse(init.unsubscribe().transactional());
+        b.listUnsubscribe = init.unsubscribe().listUnsubscribe() && !b.transactional;
         return new MailSettings(b);
     }
 
-    /** Whether this mail gets any tracking, and so is split per recipient. */
+    /** Whether this mail gets any tracking or per-copy List-Unsubscribe headers, and so is split per recipient. */
     public boolean tracked() {
-        return openTracking || clickTracking;
+        return openTracking || clickTracking || listUnsubscribe;
+    }
+
+    /** Transactional mail (receipts, resets) gets no List-Unsubscribe and is held only by transactional entries. */
+    public boolean transactional() {
+        return transactional;
+    }
+
+    /** Whether every copy gets its own List-Unsubscribe and List-Unsubscribe-Post headers. */
+    public boolean listUnsubscribe() {
+        return listUnsubscribe;
     }
 
     public boolean openTracking() {
@@ -127,7 +144,7 @@ public final class MailSettings {
         return "MailSettings{open=" + openTracking + ", click=" + clickTracking + ", initialOpen=" + initialOpen
                 + ", openScheme=" + openScheme + ", clickScheme=" + clickScheme + ", domain=" + trackingDomain
                 + ", expiry=" + linkExpiry.getSeconds() + "s, campaign=" + campaignId.orElse("") + ", tags=" + tags
-                + "}";
+                + ", transactional=" + transactional + ", listUnsubscribe=" + listUnsubscribe + "}";
     }
 
     private static final class Builder {
@@ -143,5 +160,7 @@ public final class MailSettings {
         boolean metadataLeftOut;
         List<String> tags;
         boolean clickEventsCarryMetadata;
+        boolean transactional;
+        boolean listUnsubscribe;
     }
 }

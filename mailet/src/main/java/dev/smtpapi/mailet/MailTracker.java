@@ -60,9 +60,23 @@ final class MailTracker {
     private final MailetContext context;
     private final TrackingMetrics metrics;
     private final Clock clock;
+    private final Optional<SuppressionCheck> suppression;
+    private final ListUnsubscribe listUnsubscribe;
 
+    /** Without the suppression check, and with List-Unsubscribe headers only if a sender URL store is never needed. */
     MailTracker(TrackingConfiguration configuration, TokenCodec codec, StoreConnection store, MailetContext context,
             TrackingMetrics metrics, Clock clock) {
+        this(configuration, codec, store, context, metrics, clock, Optional.empty(), new ListUnsubscribe(codec,
+                () -> {
+                    throw new dev.smtpapi.store.StoreUnavailableException("no store for senders' URLs", null);
+                }, clock, new UnsubscribeMetrics(Optional.empty())));
+    }
+
+    MailTracker(TrackingConfiguration configuration, TokenCodec codec, StoreConnection store, MailetContext context,
+            TrackingMetrics metrics, Clock clock, Optional<SuppressionCheck> suppression,
+            ListUnsubscribe listUnsubscribe) {
+        this.suppression = suppression;
+        this.listUnsubscribe = listUnsubscribe;
         this.configuration = configuration;
         this.codec = codec;
         this.store = store;
@@ -102,6 +116,9 @@ final class MailTracker {
             LOGGER.warn("Mail {}: metadata is larger than {}={} bytes; left out of its events", mail.getName(),
                     TrackingConfiguration.MAX_METADATA_LEN, configuration.maxMetadataLength());
         }
+        if (suppression.isPresent() && !suppression.get().apply(mail, settings.transactional())) {
+            return;
+        }
         if (!settings.tracked() || mail.getRecipients().isEmpty()) {
             metrics.untrackedMails().increment();
             if (hasHeader) {
@@ -129,7 +146,7 @@ final class MailTracker {
             deliverUntracked(mail, raw, hadHeader);
             return;
         }
-        if (!settings.openTracking() && parsed.links().isEmpty()) {
+        if (!settings.openTracking() && parsed.links().isEmpty() && !settings.listUnsubscribe()) {
             // Click tracking only, and nothing to click: splitting would give every recipient the same bytes.
             metrics.untrackedMails().increment();
             deliverUntracked(mail, raw, hadHeader);
@@ -144,9 +161,11 @@ final class MailTracker {
         // Tokens carry whole seconds; the stored expiry must be the same instant.
         Instant expiry = Instant.ofEpochSecond(sentAt.plus(settings.linkExpiry()).getEpochSecond());
         MessageRecord record = messageRecord(mail, parsed, settings, sentAt, expiry);
+        ListUnsubscribeHeaders unsubscribeHeaders;
         try {
             TagStore tags = store.get();
             tags.writeAll(record, recipientRecords(record.messageKey(), recipients));
+            unsubscribeHeaders = listUnsubscribe.forMail(mail.getMessage(), settings, record.messageKey(), expiry);
         } catch (RuntimeException e) {
             onStoreFailure(mail, raw, hadHeader, recipients.size(), e);
             return;
@@ -159,10 +178,10 @@ final class MailTracker {
         Attribute marker = new Attribute(TRACKED, AttributeValue.of(record.messageKey().toString()));
         if (recipients.size() == 1) {
             // Nothing to split: the mail itself becomes the tracked copy and goes on down the processor.
-            mail.setMessage(mimeMessage(parsed.render(urls.forRecipient(0))));
+            mail.setMessage(mimeMessage(unsubscribeHeaders.addTo(parsed.render(urls.forRecipient(0)), 0)));
             mail.setAttribute(marker);
         } else {
-            split(mail, raw, parsed, urls, marker, recipients);
+            split(mail, raw, parsed, urls, unsubscribeHeaders, marker, recipients);
         }
         metrics.trackedMails().increment();
         metrics.trackedCopies().add(recipients.size());
@@ -177,8 +196,9 @@ final class MailTracker {
      * fails part way, the original keeps only the recipients not yet served, with its untracked body, so nobody
      * gets the mail twice and nobody loses it.
      */
-    private void split(Mail mail, byte[] raw, TrackableMessage parsed, TrackingUrls urls, Attribute marker,
-            List<MailAddress> recipients) throws MessagingException {
+    private void split(Mail mail, byte[] raw, TrackableMessage parsed, TrackingUrls urls,
+            ListUnsubscribeHeaders unsubscribeHeaders, Attribute marker, List<MailAddress> recipients)
+            throws MessagingException {
         String processor = mail.getState() == null ? Mail.DEFAULT : mail.getState();
         boolean sentByMailet = mail.getAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE.getName()).isPresent();
         List<MailAddress> served = new ArrayList<>(recipients.size());
@@ -190,7 +210,7 @@ final class MailTracker {
                 Mail copy = mail.duplicate();
                 copy.setName(mail.getName() + "-rcpt" + (i + 1));
                 copy.setRecipients(List.of(recipients.get(i)));
-                copy.setMessage(mimeMessage(parsed.render(urls.forRecipient(i))));
+                copy.setMessage(mimeMessage(unsubscribeHeaders.addTo(parsed.render(urls.forRecipient(i)), i)));
                 copy.setAttribute(marker);
                 if (!sentByMailet) {
                     copy.setAttribute(new Attribute(NOT_SENT_BY_MAILET, AttributeValue.of(true)));

@@ -111,6 +111,12 @@ final class StoreConnection implements AutoCloseable {
         }
     }
 
+    /** The open session, connecting first when needed: the suppression list shares it with tag storage. */
+    synchronized CqlSession session() {
+        get();
+        return session;
+    }
+
     /** The copies-sent counters of the report page, once connected; empty if their table cannot be used. */
     synchronized Optional<CampaignCounters> counters() {
         return counters;

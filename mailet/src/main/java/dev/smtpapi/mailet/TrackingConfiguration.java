@@ -51,6 +51,7 @@ public final class TrackingConfiguration {
     private final Path signingKeysFile;
     private final StoreFailurePolicy onStoreFailure;
     private final StoreSettings store;
+    private final UnsubscribeOptions unsubscribe;
 
     private TrackingConfiguration(Options options) {
         this.openTracking = options.bool(OPEN_TRACKING_ENABLED, false);
@@ -72,6 +73,7 @@ public final class TrackingConfiguration {
         this.onStoreFailure = options.string(ON_STORE_FAILURE).map(StoreFailurePolicy::parse)
                 .orElse(StoreFailurePolicy.deliverUntracked());
         this.store = StoreSettings.from(options);
+        this.unsubscribe = UnsubscribeOptions.from(options);
     }
 
     /** Reads and checks every parameter; throws {@link InvalidOptionException} naming the first bad one. */
@@ -143,13 +145,18 @@ public final class TrackingConfiguration {
         return store;
     }
 
+    /** One-click unsubscribe and the suppression list. */
+    public UnsubscribeOptions unsubscribe() {
+        return unsubscribe;
+    }
+
     @Override
     public String toString() {
         return "TrackingConfiguration{open=" + openTracking + ", click=" + clickTracking + ", openScheme="
                 + openScheme + ", clickScheme=" + clickScheme + ", domain=" + trackingDomain + ", expiry="
                 + linkExpiry.getSeconds() + "s, clickMetadata=" + clickEventsCarryMetadata + ", maxMetadataLen="
                 + maxMetadataLength + ", initialOpen=" + initialOpen + ", onStoreFailure=" + onStoreFailure
-                + ", " + store + "}";
+                + ", " + store + ", " + unsubscribe + "}";
     }
 
     /** The scheme of tracked URLs. */

@@ -21,15 +21,18 @@ public final class XMsysApiHeader {
     static final String OPTIONS = "options";
     static final String OPEN_TRACKING = "open_tracking";
     static final String CLICK_TRACKING = "click_tracking";
+    static final String TRANSACTIONAL = "transactional";
 
     private final Optional<String> campaignId;
     private final Optional<String> metadataJson;
     private final Optional<List<String>> tags;
     private final Optional<Boolean> openTracking;
     private final Optional<Boolean> clickTracking;
+    private final Optional<Boolean> transactional;
 
     private XMsysApiHeader(Optional<String> campaignId, Optional<String> metadataJson, Optional<List<String>> tags,
-            Optional<Boolean> openTracking, Optional<Boolean> clickTracking) {
+            Optional<Boolean> openTracking, Optional<Boolean> clickTracking, Optional<Boolean> transactional) {
+        this.transactional = transactional;
         this.campaignId = campaignId;
         this.metadataJson = metadataJson;
         this.tags = tags;
@@ -55,6 +58,7 @@ public final class XMsysApiHeader {
             Optional<List<String>> tags = Optional.empty();
             Optional<Boolean> open = Optional.empty();
             Optional<Boolean> click = Optional.empty();
+            Optional<Boolean> transactional = Optional.empty();
             if (present(root, EngagementFields.CAMPAIGN_ID)) {
                 campaign = Optional.of(EngagementFields.campaignId(root.get(EngagementFields.CAMPAIGN_ID)));
             }
@@ -76,8 +80,12 @@ public final class XMsysApiHeader {
                     click = Optional.of(EngagementFields.bool(OPTIONS + "." + CLICK_TRACKING,
                             options.get(CLICK_TRACKING)));
                 }
+                if (present(options, TRANSACTIONAL)) {
+                    transactional = Optional.of(EngagementFields.bool(OPTIONS + "." + TRANSACTIONAL,
+                            options.get(TRANSACTIONAL)));
+                }
             }
-            return new XMsysApiHeader(campaign, metadata, tags, open, click);
+            return new XMsysApiHeader(campaign, metadata, tags, open, click, transactional);
         } catch (FieldException e) {
             throw new InvalidHeaderException(e.describe(NAME));
         }
@@ -145,6 +153,11 @@ public final class XMsysApiHeader {
 
     public Optional<Boolean> clickTracking() {
         return clickTracking;
+    }
+
+    /** SparkPost's {@code options.transactional}: such mail gets no List-Unsubscribe and other suppressions. */
+    public Optional<Boolean> transactional() {
+        return transactional;
     }
 
     /** A header that cannot be used; the mail goes to the error processor with {@link #smtpReply()}. */

@@ -17,6 +17,11 @@ import dev.smtpapi.tracker.machine.MachineDetector;
 import dev.smtpapi.tracker.webhook.WebhookDispatcher;
 import dev.smtpapi.tracker.webhook.Webhooks;
 import dev.smtpapi.tracker.web.TokenLookup;
+import dev.smtpapi.suppression.CassandraSuppressionList;
+import dev.smtpapi.suppression.SenderUnsubscribeUrls;
+import dev.smtpapi.suppression.SuppressionList;
+import dev.smtpapi.tracker.unsubscribe.SenderForwarder;
+import dev.smtpapi.tracker.unsubscribe.Unsubscriber;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -50,6 +55,9 @@ public final class TrackerRuntime implements AutoCloseable {
     private final MachineDetector detector;
     private final PrometheusMeterRegistry registry;
     private final Clock clock;
+    private final SuppressionList suppressionList;
+    private final SenderForwarder senderForwarder;
+    private final Unsubscriber unsubscriber;
 
     private TrackerRuntime(TrackerSettings settings, CqlSession session, TokenCodec codec, Clock clock) {
         this.settings = settings;
@@ -74,6 +82,10 @@ public final class TrackerRuntime implements AutoCloseable {
             throw e;
         }
         this.detector = MachineDetector.withClickWindow(settings.machineClickWindow());
+        this.suppressionList = CassandraSuppressionList.create(session, settings.store());
+        this.senderForwarder = new SenderForwarder(settings.unsubscribeForwarding());
+        this.unsubscriber = new Unsubscriber(suppressionList, SenderUnsubscribeUrls.create(session, settings.store()),
+                senderForwarder, log, clock);
         try {
             this.webhooks = Webhooks.start(settings.webhooks(), session, settings.store().keyspace(),
                     settings.store().consistency(), mapper, json, log.consumer(WebhookDispatcher.CONSUMER), registry,
@@ -163,6 +175,16 @@ public final class TrackerRuntime implements AutoCloseable {
         return clock;
     }
 
+    /** The suppression list (issue 11). */
+    public SuppressionList suppressionList() {
+        return suppressionList;
+    }
+
+    /** What a one-click unsubscribe or an unsubscribe link does. */
+    public Unsubscriber unsubscriber() {
+        return unsubscriber;
+    }
+
     /** The webhooks: their API, the dispatcher (the log's consumer {@code webhooks}) and this node's batches. */
     public Webhooks webhooks() {
         return webhooks;
@@ -176,6 +198,7 @@ public final class TrackerRuntime implements AutoCloseable {
     public void close() {
         try {
             webhooks.close();
+            senderForwarder.close();
             writer.close();
             log.close();
         } finally {

@@ -1,6 +1,7 @@
 package dev.smtpapi.tracker.api;
 
 import dev.smtpapi.tracker.event.EventStore;
+import dev.smtpapi.tracker.event.EventType;
 import dev.smtpapi.tracker.event.TrackingEvent;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -28,6 +29,9 @@ public final class CampaignMetrics {
         private final List<Set<String>> clickers = List.of(new HashSet<>(), new HashSet<>());
 
         void add(TrackingEvent event) {
+            if (event.type() == EventType.LIST_UNSUBSCRIBE) {
+                return; // neither an open nor a click
+            }
             int who = event.isMachine() ? 1 : 0;
             String recipient = event.messageId() + '\n' + event.rcptTo();
             if (event.type().isClick()) {

@@ -2,12 +2,14 @@ package dev.smtpapi.tracker.config;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
+import com.google.common.collect.Sets;
 import dev.smtpapi.config.InvalidOptionException;
 import dev.smtpapi.config.Options;
 import dev.smtpapi.store.StoreSettings;
 import dev.smtpapi.tracker.event.EventLogSettings;
 import dev.smtpapi.tracker.machine.AddressRange;
 import dev.smtpapi.tracker.webhook.WebhookSettings;
+import dev.smtpapi.tracker.unsubscribe.ForwardingSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +44,8 @@ public final class TrackerSettings {
     public static final String RETRY_AFTER_SECONDS = "retry_after_seconds";
 
     /** Every option the tracker reads, its own and the shared {@code cassandra_*} ones. */
-    public static final Set<String> NAMES = union(WebhookSettings.NAMES, SIGNING_KEYS_FILE, API_KEY, LISTEN_ADDRESS, LISTEN_PORT,
+    public static final Set<String> NAMES = union(Sets.union(WebhookSettings.NAMES, ForwardingSettings.NAMES),
+            SIGNING_KEYS_FILE, API_KEY, LISTEN_ADDRESS, LISTEN_PORT,
             TRUSTED_PROXIES, EVENT_LOG_DIR, SPOOL_DIR, EVENT_LOG_MAX_BYTES, EVENT_LOG_SEGMENT_BYTES,
             EVENT_LOG_SYNC_MILLIS, EVENT_LOG_SYNC_EVENTS, MAX_EVENTS_PER_TOKEN_PER_MINUTE, EVENT_BATCH_SIZE, EVENT_RETRY_SECONDS,
             EVENT_RETENTION_DAYS, MACHINE_CLICK_SECONDS, RETRY_AFTER_SECONDS,
@@ -71,6 +74,7 @@ public final class TrackerSettings {
     private final int retryAfterSeconds;
     private final StoreSettings store;
     private final WebhookSettings webhooks;
+    private final ForwardingSettings unsubscribeForwarding;
 
     private TrackerSettings(Options options) {
         this.signingKeysFile = options.readableFile(SIGNING_KEYS_FILE).orElseThrow(() ->
@@ -92,6 +96,7 @@ public final class TrackerSettings {
         this.retryAfterSeconds = options.integer(RETRY_AFTER_SECONDS, 30, 1, 86_400);
         this.store = StoreSettings.from(options);
         this.webhooks = WebhookSettings.from(options, eventLog.directory().resolveSibling("webhooks"));
+        this.unsubscribeForwarding = ForwardingSettings.from(options);
     }
 
     /** Reads and checks every option; throws {@link InvalidOptionException} naming the first bad one. */
@@ -189,5 +194,10 @@ public final class TrackerSettings {
     /** The {@code webhook_*} options. */
     public WebhookSettings webhooks() {
         return webhooks;
+    }
+
+    /** How one-click unsubscribes are passed on to the senders' own URLs. */
+    public ForwardingSettings unsubscribeForwarding() {
+        return unsubscribeForwarding;
     }
 }

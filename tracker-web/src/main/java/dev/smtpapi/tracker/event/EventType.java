@@ -7,7 +7,9 @@ public enum EventType {
     CLICK("click"),
     LINK_UNSUBSCRIBE("link_unsubscribe"),
     OPEN("open"),
-    INITIAL_OPEN("initial_open");
+    INITIAL_OPEN("initial_open"),
+    /** A one-click unsubscribe (RFC 8058) through the List-Unsubscribe header: neither an open nor a click. */
+    LIST_UNSUBSCRIBE("list_unsubscribe");
 
     private final String code;
 

@@ -31,11 +31,13 @@ final class EngagementRecorder {
     private final Counter skippedPrefetch;
     private final Counter skippedExpired;
     private final Counter machines;
+    private final LinkUnsubscribe linkUnsubscribe;
 
     private final Counter overCap;
 
     EngagementRecorder(EventLog log, TokenEventCap cap, MachineDetector detector, ClientAddress clientAddress,
-            Clock clock, MeterRegistry registry) {
+            Clock clock, MeterRegistry registry, LinkUnsubscribe linkUnsubscribe) {
+        this.linkUnsubscribe = linkUnsubscribe;
         this.log = log;
         this.cap = cap;
         this.detector = detector;
@@ -66,7 +68,12 @@ final class EngagementRecorder {
             overCap.increment();
             return false;
         }
-        return log.append(event(request, resolution, now));
+        TrackingEvent event = event(request, resolution, now);
+        boolean recorded = log.append(event);
+        if (event.type() == EventType.LINK_UNSUBSCRIBE) {
+            linkUnsubscribe.suppress(resolution, event);
+        }
+        return recorded;
     }
 
     private TrackingEvent event(HttpServletRequest request, Resolution resolution, Instant now) {

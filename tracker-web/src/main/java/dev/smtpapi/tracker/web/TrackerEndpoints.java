@@ -10,6 +10,7 @@ import dev.smtpapi.tracker.api.EventPager;
 import dev.smtpapi.tracker.api.EventsServlet;
 import dev.smtpapi.tracker.report.ReportServlet;
 import dev.smtpapi.tracker.webhook.Webhooks;
+import dev.smtpapi.tracker.api.SuppressionListServlet;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.Servlet;
@@ -39,7 +40,8 @@ public final class TrackerEndpoints {
         int retryAfter = tracker.settings().retryAfterSeconds();
         EngagementRecorder recorder = new EngagementRecorder(tracker.log(),
                 new TokenEventCap(tracker.settings().maxEventsPerTokenPerMinute()), tracker.detector(),
-                new ClientAddress(tracker.settings().trustedProxies()), tracker.clock(), tracker.registry());
+                new ClientAddress(tracker.settings().trustedProxies()), tracker.clock(), tracker.registry(),
+                new LinkUnsubscribe(tracker.unsubscriber()));
 
         endpoints.filter("api-key", new ApiKeyFilter(tracker.settings().apiKey(), api), ApiKeyFilter.MAPPING);
 
@@ -52,6 +54,11 @@ public final class TrackerEndpoints {
         endpoints.servlet("campaign-metrics", new CampaignMetricsServlet(new CampaignMetrics(tracker.events()), api,
                 tracker.clock(), retryAfter), CampaignMetricsServlet.MAPPING);
         endpoints.servlet("webhooks", tracker.webhooks().servlet(api, retryAfter), Webhooks.MAPPING);
+        endpoints.servlet("unsubscribe", new UnsubscribeServlet(tracker.codec(), tracker.lookup(),
+                tracker.suppressionList(), tracker.unsubscriber(), new ClientAddress(tracker.settings().trustedProxies()),
+                retryAfter, tracker.registry()), UnsubscribeServlet.MAPPING);
+        endpoints.servlet("suppression-list", new SuppressionListServlet(tracker.suppressionList(), api,
+                tracker.clock(), retryAfter), SuppressionListServlet.MAPPINGS);
         endpoints.servlet("api-not-found", new ApiNotFoundServlet(api), ApiNotFoundServlet.MAPPING);
         endpoints.servlet("health", new HealthServlet(tracker.events(), tracker.log(), tracker.writer(),
                 tracker.mapper()), "/healthz");
