@@ -10,7 +10,7 @@
 #
 # Settings (environment): BENCH_CASSANDRA (host:port, default 127.0.0.1:9042), BENCH_DURATION (wrk run, default
 # 10s), BENCH_ROUNDS (2), BENCH_THREADS (2), BENCH_CONNECTIONS (64), BENCH_PIPELINE_SECONDS (10),
-# BENCH_IN_FLIGHT (256).
+# BENCH_IN_FLIGHT (256), BENCH_TRACKER_PORT (18090), BENCH_BARE_PORT (18091).
 # Uses the keyspace tracker_bench and ports 18090 (tracker) and 18091 (bare endpoint); work files go to
 # .smtpapi/bench-tracker/. Everything it starts is stopped at the end.
 set -euo pipefail
@@ -25,8 +25,8 @@ PIPELINE_SECONDS="${BENCH_PIPELINE_SECONDS:-10}"
 IN_FLIGHT="${BENCH_IN_FLIGHT:-256}"
 ROUNDS="${BENCH_ROUNDS:-2}"
 KEYSPACE=tracker_bench
-TRACKER_PORT=18090
-BARE_PORT=18091
+TRACKER_PORT="${BENCH_TRACKER_PORT:-18090}"
+BARE_PORT="${BENCH_BARE_PORT:-18091}"
 # shellcheck source=../scripts/lib/java.sh
 source "$ROOT/scripts/lib/java.sh"
 find_maven_jdk
