@@ -138,7 +138,10 @@ cassandra_command() {
     "-Dcassandra.jmx.local.port=$C_JMX_PORT" \
     -cp "$CASSANDRA_LIB/*"
   if [[ -n "$C_TOKEN" ]]; then
-    printf '%s\n' "-Dcassandra-rackdc.properties=file://$C_DIR/cassandra-rackdc.properties"
+    # A node that starts again must hear from its peers before it rejoins (the gossip shadow round): it
+    # waits up to the ring delay for them, which the single node's options set to 0 (later -D wins).
+    printf '%s\n' "-Dcassandra-rackdc.properties=file://$C_DIR/cassandra-rackdc.properties" \
+      -Dcassandra.ring_delay_ms=30000
   fi
   printf '%s\n' "$CASSANDRA_MAIN"
 }
