@@ -198,7 +198,7 @@ tracker_environment() {
     export SMTPAPI_CASSANDRA_CONTACT_POINTS="$CONTACT_POINTS"
     export SMTPAPI_CASSANDRA_LOCAL_DATACENTER=datacenter1
     export SMTPAPI_CASSANDRA_REPLICATION="$REPLICATION"
-    export SMTPAPI_SPOOL_DIR="$dir/spool"
+    export SMTPAPI_EVENT_LOG_DIR="$dir/events"
     export TRACKER_STATE_DIR="$dir"
 }
 
