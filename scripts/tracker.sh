@@ -144,7 +144,7 @@ cmd_start() {
   mapfile -t command < <(command_line)
   say "starting the tracker at $(base_url)"
   note "log: $LOG"
-  proc_start tracker "$PID_FILE" "$LOG" -- "${command[@]}"
+  proc_start "the tracker" "$PID_FILE" "$LOG" -- "${command[@]}"
   pid="$PROC_STARTED_PID"
   proc_await "the tracker ($(base_url)/healthz)" "$pid" "$LOG" "$START_TIMEOUT" tracker_answers
   if [[ "$(health)" == *" 503" ]]; then
@@ -157,7 +157,7 @@ cmd_start() {
 cmd_stop() {
   # SIGTERM: the tracker stops cleanly; SIGKILL only after STOP_TIMEOUT (no answered event is lost even
   # then: they are in the event log).
-  proc_stop tracker "$PID_FILE" "$STOP_TIMEOUT" "$MAIN_CLASS" "-Dsmtpapi.tracker.config=$CONFIG"
+  proc_stop "the tracker" "$PID_FILE" "$STOP_TIMEOUT" "$MAIN_CLASS" "-Dsmtpapi.tracker.config=$CONFIG"
 }
 
 cmd_status() {
