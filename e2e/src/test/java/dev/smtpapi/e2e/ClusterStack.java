@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * cluster.
  */
 record ClusterStack(URI tracker2Url, List<InetSocketAddress> contactPoints, Path clusterDir, Path clusterScript) {
-    private static final Duration NODE_COMMAND_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration NODE_COMMAND_TIMEOUT = Duration.ofMinutes(8);  // above scripts/cluster.sh's 5 minutes a node
 
     static ClusterStack fromSystemProperty() {
         Stack.fromSystemProperty();  // fails first, and clearly, when there is no stack at all
