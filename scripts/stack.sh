@@ -13,7 +13,14 @@
 #   scripts/stack.sh test-down  stops the test stack (not its Cassandra: ./smtpapi test owns that one)
 #
 # Starting twice starts nothing twice: every part is recorded in a PID file and checked before starting.
-# Ports can be moved with SMTPAPI_STACK_SMTP_PORT, _IMAP_PORT, _WEBADMIN_PORT, _SINK_PORT and _TRACKER_PORT.
+# Ports can be moved with SMTPAPI_STACK_SMTP_PORT, _IMAP_PORT, _WEBADMIN_PORT, _SINK_PORT, _TRACKER_PORT and
+# _TRACKER2_PORT.
+#
+# SMTPAPI_CASSANDRA_NODES=3 (default 1): a three-node cluster instead of one node (scripts/cluster.sh; CQL on
+# 127.0.0.1, .2 and .3 at SMTPAPI_CASSANDRA_PORT, default 9142 for up), the keyspace created with
+# NetworkTopologyStrategy datacenter1=3, the mailet and the tracker given all three contact points (at
+# LOCAL_QUORUM, their default), and a second tracker on the next port against the same cluster. up starts
+# the cluster and down stops it; test-up expects ./smtpapi test-cluster to have started it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,9 +28,9 @@ SINK_SOURCE="$ROOT/e2e/src/main/java/dev/smtpapi/e2e/SmtpSink.java"
 DOMAIN=demo.local
 PASSWORD=demo
 
-say() { printf '==> %s\n' "$*"; }
-note() { printf '    %s\n' "$*"; }
-die() { printf 'stack: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=stack
+# shellcheck source=lib/process.sh
+source "$ROOT/scripts/lib/process.sh"
 
 configure() {  # configure demo|test
     MODE="$1"
@@ -44,18 +51,42 @@ configure() {  # configure demo|test
     WEBADMIN_PORT="${SMTPAPI_STACK_WEBADMIN_PORT:-$WEBADMIN_PORT}"
     SINK_PORT="${SMTPAPI_STACK_SINK_PORT:-$SINK_PORT}"
     TRACKER_PORT="${SMTPAPI_STACK_TRACKER_PORT:-$TRACKER_PORT}"
+    TRACKER2_PORT="${SMTPAPI_STACK_TRACKER2_PORT:-$((TRACKER_PORT + 1))}"
     ENV_FILE="$STACK_DIR/stack.env"
+    NODES_FILE="$STACK_DIR/cassandra.nodes"
+    CLUSTER_DIR="$STACK_DIR/cluster"
+    # down stops what up started: the number of nodes comes from up's record when there is one.
+    NODES="${SMTPAPI_CASSANDRA_NODES:-$(cat "$NODES_FILE" 2>/dev/null || echo 1)}"
+    [[ "$NODES" == 1 || "$NODES" == 3 ]] || die "SMTPAPI_CASSANDRA_NODES must be 1 or 3, not '$NODES'"
+    if [[ "$NODES" == 3 ]]; then
+        if [[ "$MODE" == demo ]]; then
+            CASSANDRA_PORT="${SMTPAPI_CASSANDRA_PORT:-9142}"
+        else
+            CASSANDRA_PORT="${SMTPAPI_CASSANDRA_PORT:-19142}"
+            CLUSTER_DIR="${SMTPAPI_CLUSTER_DIR:-$ROOT/.smtpapi/test-cluster}"
+        fi
+        CONTACT_POINTS="127.0.0.1:$CASSANDRA_PORT,127.0.0.2:$CASSANDRA_PORT,127.0.0.3:$CASSANDRA_PORT"
+        REPLICATION="NetworkTopologyStrategy:datacenter1=3"
+    else
+        CONTACT_POINTS="127.0.0.1:$CASSANDRA_PORT"
+        REPLICATION="SimpleStrategy:1"
+    fi
     API_KEY_FILE="$STACK_DIR/api-key"
     JAMES_DIR="$STACK_DIR/james"
     TRACKER_DIR="$STACK_DIR/tracker"
+    TRACKER2_DIR="$STACK_DIR/tracker2"
     SINK_DIR="$STACK_DIR/sink"
     SINK_PID="$STACK_DIR/sink.pid"
     SINK_LOG="$STACK_DIR/sink.log"
     TRACKER_URL="http://127.0.0.1:$TRACKER_PORT"
+    TRACKER2_URL="http://127.0.0.1:$TRACKER2_PORT"
+    SINK_MARKERS=("$SINK_SOURCE" "$SINK_DIR")
 }
 
 # shellcheck source=lib/java.sh
 source "$ROOT/scripts/lib/java.sh"
+# shellcheck source=lib/cassandra.sh
+source "$ROOT/scripts/lib/cassandra.sh"
 
 mailet_jar() {
     compgen -G "$ROOT/mailet-javax/target/smtpapi-mailet-*-james38.jar" | head -n 1 || true
@@ -89,9 +120,12 @@ ensure_keys() {
     fi
 }
 
-# The events API key the running tracker uses: SMTPAPI_API_KEY, or api_key of its configuration file.
+# The events API key the running tracker uses: the test stack's own (ensure_keys), else SMTPAPI_API_KEY, else
+# api_key of its configuration file.
 read_api_key() {
-    if [[ -n "${SMTPAPI_API_KEY:-}" ]]; then
+    if [[ "$MODE" == test ]]; then
+        [[ -n "${API_KEY:-}" ]] || die "the test stack has no API key (ensure_keys writes $API_KEY_FILE)"
+    elif [[ -n "${SMTPAPI_API_KEY:-}" ]]; then
         API_KEY="$SMTPAPI_API_KEY"
     else
         API_KEY="$(sed -n 's/^[[:space:]]*api_key[[:space:]]*[=:][[:space:]]*//p' "$TRACKER_DIR/tracker.properties" \
@@ -114,14 +148,31 @@ check_ports() {
     if ! TRACKER_STATE_DIR="$TRACKER_DIR" bash "$ROOT/scripts/tracker.sh" status >/dev/null 2>&1; then
         port_in_use "$TRACKER_PORT" && taken+=("$TRACKER_PORT (tracker)")
     fi
+    if [[ "$NODES" == 3 ]] && ! tracker2 status >/dev/null 2>&1; then
+        port_in_use "$TRACKER2_PORT" && taken+=("$TRACKER2_PORT (second tracker)")
+    fi
     if ((${#taken[@]})); then
         die "ports on 127.0.0.1 are taken by other processes: ${taken[*]}; is another stack running (another checkout, or ./smtpapi test)?"
     fi
     return 0
 }
 
+cluster() {  # cluster COMMAND...: scripts/cluster.sh on this stack's cluster
+    SMTPAPI_CLUSTER_DIR="$CLUSTER_DIR" SMTPAPI_CASSANDRA_PORT="$CASSANDRA_PORT" bash "$ROOT/scripts/cluster.sh" "$@"
+}
+
 start_cassandra() {
-    if [[ "$MODE" == demo ]]; then
+    if [[ "$MODE" == test ]]; then
+        local point
+        for point in ${CONTACT_POINTS//,/ }; do
+            cql_answers "${point%:*}" "${point##*:}" \
+                || die "no Cassandra answers CQL on $point: ./smtpapi $([[ "$NODES" == 3 ]] && echo test-cluster || echo test) starts it before test-up"
+        done
+        say "Cassandra for the tests answers on $CONTACT_POINTS"
+    elif [[ "$NODES" == 3 ]]; then
+        echo 3 >"$NODES_FILE"
+        cluster start
+    else
         # down stops Cassandra only when up started it: a node someone was already using is left alone.
         if port_in_use "$CASSANDRA_PORT"; then
             [[ -f "$STACK_DIR/cassandra.started-by-stack" ]] || touch "$STACK_DIR/cassandra.kept-running"
@@ -129,92 +180,85 @@ start_cassandra() {
             rm -f "$STACK_DIR/cassandra.kept-running"
             touch "$STACK_DIR/cassandra.started-by-stack"
         fi
+        echo 1 >"$NODES_FILE"
         SMTPAPI_CASSANDRA_PORT="$CASSANDRA_PORT" "$ROOT/smtpapi" cassandra start
-    else
-        port_in_use "$CASSANDRA_PORT" \
-            || die "no Cassandra on 127.0.0.1:$CASSANDRA_PORT: ./smtpapi test starts one before test-up"
-        say "Cassandra for the tests answers on 127.0.0.1:$CASSANDRA_PORT"
     fi
 }
 
 # The tracker's options, as environment variables (scripts/tracker.sh and the tracker read SMTPAPI_<OPTION>).
+# tracker_environment [DIR PORT]: the first tracker's, or another's with its own folder and port.
 tracker_environment() {
+    local dir="${1:-$TRACKER_DIR}" port="${2:-$TRACKER_PORT}"
     export SMTPAPI_SIGNING_KEYS_FILE="$KEY_FILE"
     if [[ -n "${API_KEY:-}" ]]; then
         export SMTPAPI_API_KEY="$API_KEY"
     fi
     export SMTPAPI_LISTEN_ADDRESS=127.0.0.1
-    export SMTPAPI_LISTEN_PORT="$TRACKER_PORT"
-    export SMTPAPI_CASSANDRA_CONTACT_POINTS="127.0.0.1:$CASSANDRA_PORT"
+    export SMTPAPI_LISTEN_PORT="$port"
+    export SMTPAPI_CASSANDRA_CONTACT_POINTS="$CONTACT_POINTS"
     export SMTPAPI_CASSANDRA_LOCAL_DATACENTER=datacenter1
-    export SMTPAPI_EVENT_LOG_DIR="$TRACKER_DIR/events"
-    export TRACKER_STATE_DIR="$TRACKER_DIR"
+    export SMTPAPI_CASSANDRA_REPLICATION="$REPLICATION"
+    export SMTPAPI_EVENT_LOG_DIR="$dir/events"
+    export TRACKER_STATE_DIR="$dir"
     if [[ "$MODE" == test ]]; then
         # Webhooks: a short back-off, so the test that stops its consumer for a while stays short.
         export SMTPAPI_WEBHOOK_RETRY_FIRST_SECONDS=1 SMTPAPI_WEBHOOK_RETRY_LONGEST_SECONDS=5
     fi
 }
 
+# tracker2 COMMAND: scripts/tracker.sh for the second tracker (cluster stacks), in a folder of its own.
+tracker2() {
+    (tracker_environment "$TRACKER2_DIR" "$TRACKER2_PORT" && bash "$ROOT/scripts/tracker.sh" "$1")
+}
+
 start_tracker() {
-    tracker_environment
-    bash "$ROOT/scripts/tracker.sh" start
+    (tracker_environment && bash "$ROOT/scripts/tracker.sh" start)
+    if [[ "$NODES" == 3 ]]; then
+        # A copy of the first one's configuration (signing keys, API key): a link resolves through either,
+        # and each one writes the events of the clicks it answers.
+        mkdir -p "$TRACKER2_DIR"
+        (umask 077 && cp "$TRACKER_DIR/tracker.properties" "$TRACKER2_DIR/tracker.properties")
+        tracker2 start
+    fi
 }
 
 stop_tracker() {
-    tracker_environment
-    bash "$ROOT/scripts/tracker.sh" stop || true
+    (tracker_environment && bash "$ROOT/scripts/tracker.sh" stop) || true
+    if [[ -f "$TRACKER2_DIR/tracker.pid" ]]; then
+        tracker2 stop || true
+    fi
 }
 
 sink_running_pid() {
-    [[ -f "$SINK_PID" ]] || return 0
-    local pid
-    pid="$(cat "$SINK_PID")"
-    if [[ "$pid" =~ ^[0-9]+$ ]] && [[ -r "/proc/$pid/cmdline" ]] \
-        && tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qxF -- "$SINK_SOURCE" \
-        && tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qxF -- "$SINK_DIR"; then
-        echo "$pid"
-    fi
+    proc_pid "$SINK_PID" "${SINK_MARKERS[@]}"
 }
 
 start_sink() {
     local pid
     pid="$(sink_running_pid)"
     if [[ -n "$pid" ]]; then
-        say "SMTP sink already running (PID $pid) on 127.0.0.1:$SINK_PORT"
+        say "the SMTP sink is already running (pid $pid) on 127.0.0.1:$SINK_PORT"
         return
     fi
     ! port_in_use "$SINK_PORT" || die "port $SINK_PORT on 127.0.0.1 is taken by another process"
     mkdir -p "$SINK_DIR"
     say "starting the SMTP sink on 127.0.0.1:$SINK_PORT (mail for other domains lands in $SINK_DIR)"
     find_java17
-    setsid "$JAVA17" -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "$SINK_SOURCE" "$SINK_PORT" "$SINK_DIR" \
-        </dev/null >"$SINK_LOG" 2>&1 &
-    echo $! >"$SINK_PID"
-    local waited=0
-    until port_in_use "$SINK_PORT"; do
-        kill -0 "$(cat "$SINK_PID")" 2>/dev/null || { cat "$SINK_LOG" >&2; die "the SMTP sink exited (log: $SINK_LOG)"; }
-        ((waited++ < 60)) || die "the SMTP sink did not listen within 60s (log: $SINK_LOG)"
-        sleep 0.5
-    done
+    rm -f "$SINK_LOG"
+    proc_start "SMTP sink" "$SINK_PID" "$SINK_LOG" -- \
+        "$JAVA17" -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 "$SINK_SOURCE" "$SINK_PORT" "$SINK_DIR"
+    proc_await "the SMTP sink (127.0.0.1:$SINK_PORT)" "$PROC_STARTED_PID" "$SINK_LOG" 60 port_in_use "$SINK_PORT"
 }
 
 stop_sink() {
-    local pid
-    pid="$(sink_running_pid)"
-    if [[ -n "$pid" ]]; then
-        kill -TERM "$pid"
-        local waited=0
-        while kill -0 "$pid" 2>/dev/null && ((waited++ < 20)); do sleep 0.5; done
-        kill -KILL "$pid" 2>/dev/null || true
-        say "SMTP sink stopped (PID $pid)"
-    fi
-    rm -f "$SINK_PID"
+    proc_stop "the SMTP sink" "$SINK_PID" 10 "${SINK_MARKERS[@]}"
 }
 
 james_environment() {
     export JAMES_WORKDIR="$JAMES_DIR"
     export JAMES_SMTP_PORT="$SMTP_PORT" JAMES_IMAP_PORT="$IMAP_PORT" JAMES_WEBADMIN_PORT="$WEBADMIN_PORT"
-    export JAMES_GATEWAY_PORT="$SINK_PORT" JAMES_TRACKER_PORT="$TRACKER_PORT" JAMES_CASSANDRA_PORT="$CASSANDRA_PORT"
+    export JAMES_GATEWAY_PORT="$SINK_PORT" JAMES_TRACKER_PORT="$TRACKER_PORT"
+    export JAMES_CASSANDRA_CONTACT_POINTS="$CONTACT_POINTS" JAMES_CASSANDRA_REPLICATION="$REPLICATION"
     JAMES_MAILET_JAR="$(mailet_jar)"
     export JAMES_MAILET_JAR
     export JAMES_KEY_FILE="$KEY_FILE"
@@ -236,11 +280,21 @@ PASSWORD=$PASSWORD
 SINK_PORT=$SINK_PORT
 SINK_DIR=$SINK_DIR
 CASSANDRA_PORT=$CASSANDRA_PORT
+CASSANDRA_NODES=$NODES
+CASSANDRA_CONTACT_POINTS=$CONTACT_POINTS
 KEY_FILE=$KEY_FILE
 JAMES_LOG=$JAMES_DIR/james.log
 TRACKER_LOG=$TRACKER_DIR/tracker.log
 SINK_LOG=$SINK_LOG
 EOF
+    if [[ "$NODES" == 3 ]]; then
+        cat >>"$ENV_FILE" <<EOF
+TRACKER2_URL=$TRACKER2_URL
+TRACKER2_LOG=$TRACKER2_DIR/tracker.log
+CLUSTER_DIR=$CLUSTER_DIR
+CLUSTER_SCRIPT=$ROOT/scripts/cluster.sh
+EOF
+    fi
     chmod 600 "$ENV_FILE"
 }
 
@@ -265,7 +319,7 @@ up() {
     if [[ "$MODE" == test ]]; then
         # The tests get a fresh stack: nothing left running or stored by an earlier run.
         stop_parts
-        rm -rf "$JAMES_DIR" "$SINK_DIR" "$TRACKER_DIR"
+        rm -rf "$JAMES_DIR" "$SINK_DIR" "$TRACKER_DIR" "$TRACKER2_DIR"
     fi
     mkdir -p "$STACK_DIR"
     rm -f "$ENV_FILE"
@@ -286,7 +340,14 @@ up() {
     note "IMAP      127.0.0.1:$IMAP_PORT   users alice, bob, carol @$DOMAIN, password $PASSWORD"
     note "tracker   $TRACKER_URL   events API key: $API_KEY"
     note "report    $TRACKER_URL/report/   campaign report page; sign in with the events API key"
-    note "Cassandra 127.0.0.1:$CASSANDRA_PORT"
+    if [[ "$NODES" == 3 ]]; then
+        note "tracker 2 $TRACKER2_URL   the same links, keys and events API, against the same cluster"
+        note "Cassandra $CONTACT_POINTS   (three nodes, NetworkTopologyStrategy datacenter1=3, LOCAL_QUORUM)"
+        note "          kill a node as a crash would: SMTPAPI_CLUSTER_DIR=$CLUSTER_DIR scripts/cluster.sh kill-node 3"
+        note "          and start it again:           SMTPAPI_CLUSTER_DIR=$CLUSTER_DIR scripts/cluster.sh start-node 3"
+    else
+        note "Cassandra 127.0.0.1:$CASSANDRA_PORT"
+    fi
     note "sink      127.0.0.1:$SINK_PORT   mail for other domains is stored in $SINK_DIR"
     note "logs      $JAMES_DIR/james.log, $TRACKER_DIR/tracker.log, $SINK_LOG, Cassandra's as printed above"
     echo
@@ -317,7 +378,9 @@ stop_parts() {
 down() {
     configure "$1"
     stop_parts
-    if [[ "$MODE" == demo ]]; then
+    if [[ "$MODE" == demo && "$NODES" == 3 ]]; then
+        cluster stop
+    elif [[ "$MODE" == demo ]]; then
         if [[ -f "$STACK_DIR/cassandra.kept-running" ]]; then
             say "Cassandra on 127.0.0.1:$CASSANDRA_PORT was running before 'up': left running (./smtpapi cassandra stop stops it)"
         else
@@ -325,6 +388,7 @@ down() {
         fi
         rm -f "$STACK_DIR/cassandra.kept-running" "$STACK_DIR/cassandra.started-by-stack"
     fi
+    if [[ "$MODE" == demo ]]; then rm -f "$NODES_FILE"; fi
     rm -f "$ENV_FILE"
 }
 
@@ -335,13 +399,14 @@ status() {
     local pid
     pid="$(sink_running_pid)"
     if [[ -n "$pid" ]]; then
-        echo "SMTP sink: running, PID $pid, 127.0.0.1:$SINK_PORT, mail in $SINK_DIR"
+        echo "SMTP sink: running (pid $pid), 127.0.0.1:$SINK_PORT, mail in $SINK_DIR"
     else
         echo "SMTP sink: not running"
     fi
-    if [[ -f "$ROOT/scripts/tracker.sh" ]]; then
-        tracker_environment
-        bash "$ROOT/scripts/tracker.sh" status || true
+    (tracker_environment && bash "$ROOT/scripts/tracker.sh" status) || true
+    if [[ "$NODES" == 3 ]]; then
+        tracker2 status || true
+        cluster status || true
     fi
 }
 

@@ -30,9 +30,9 @@ HEAP="${TRACKER_HEAP:-512m}"
 START_TIMEOUT="${TRACKER_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${TRACKER_STOP_TIMEOUT:-40}"
 
-say() { echo "[tracker] $*"; }
-fail() { echo "[tracker] ERROR: $*" >&2; exit 1; }
-
+LOG_TAG=tracker
+# shellcheck source=lib/process.sh
+source "$ROOT/scripts/lib/process.sh"
 # shellcheck source=lib/java.sh
 source "$ROOT/scripts/lib/java.sh"
 
@@ -56,10 +56,10 @@ ensure_built() {
   if [[ ! -d "$HOME/.m2/repository/dev/smtpapi/smtpapi-core" ]]; then
     JAVA_HOME="$MAVEN_JAVA_HOME" mvn -B -q -f "$ROOT/pom.xml" -N install >> "$STATE_DIR/build.log" 2>&1
     JAVA_HOME="$MAVEN_JAVA_HOME" mvn -B -q -f "$ROOT/core/pom.xml" install -DskipTests >> "$STATE_DIR/build.log" 2>&1 \
-      || fail "building core failed; see $STATE_DIR/build.log"
+      || die "building core failed; see $STATE_DIR/build.log"
   fi
   JAVA_HOME="$MAVEN_JAVA_HOME" mvn -B -q -f "$ROOT/tracker-web/pom.xml" package -DskipTests > "$STATE_DIR/build.log" 2>&1 \
-    || { tail -n 30 "$STATE_DIR/build.log" >&2; fail "building tracker-web failed; see $STATE_DIR/build.log"; }
+    || { log_tail "$STATE_DIR/build.log" 30; die "building tracker-web failed; see $STATE_DIR/build.log"; }
 }
 
 # The value of option $1: environment override first, then the properties file, then $2.
@@ -78,7 +78,7 @@ option() {
 
 ensure_config() {
   [[ -f "$CONFIG" ]] && return 0
-  [[ -n "${SMTPAPI_TRACKER_CONFIG:-}" ]] && fail "SMTPAPI_TRACKER_CONFIG names $CONFIG, which does not exist"
+  [[ -n "${SMTPAPI_TRACKER_CONFIG:-}" ]] && die "SMTPAPI_TRACKER_CONFIG names $CONFIG, which does not exist"
   local keys="${SMTPAPI_SIGNING_KEYS_FILE:-$ROOT/.smtpapi/keys}"
   if [[ ! -f "$keys" ]]; then
     (cd "$ROOT" && ./smtpapi keygen "$keys") > /dev/null
@@ -107,13 +107,9 @@ base_url() {
   echo "http://$host:$(option listen_port 8080)"
 }
 
-tracker_pid() {  # the PID from the PID file, if that process is the tracker
-  local pid
-  [[ -f "$PID_FILE" ]] || return 0
-  pid="$(cat "$PID_FILE")"
-  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "$MAIN_CLASS"; then
-    echo "$pid"
-  fi
+# The PID from the PID file, if that process is the tracker of this configuration file.
+tracker_pid() {
+  proc_pid "$PID_FILE" "$MAIN_CLASS" "-Dsmtpapi.tracker.config=$CONFIG"
 }
 
 health() {  # prints the HTTP status of /healthz and its body; empty when nothing answers
@@ -125,11 +121,19 @@ command_line() {
     "-Dsmtpapi.tracker.config=$CONFIG" -cp "$LIB/*" "$MAIN_CLASS"
 }
 
+# True once /healthz answers 200, or 503 (up, but Cassandra does not answer: clicks are served from cache and
+# events wait in the event log until it does).
+tracker_answers() {
+  local answer
+  answer="$(health)"
+  [[ "$answer" == *" 200" || "$answer" == *" 503" ]]
+}
+
 cmd_start() {
-  local pid started answer
+  local pid
   pid="$(tracker_pid)"
   if [[ -n "$pid" ]]; then
-    say "already running (pid $pid) at $(base_url); log: $LOG"
+    say "the tracker is already running (pid $pid) at $(base_url); log: $LOG"
     return 0
   fi
   ensure_built
@@ -138,57 +142,22 @@ cmd_start() {
   [[ -f "$LOG" ]] && mv -f "$LOG" "$LOG.1"
   local -a command
   mapfile -t command < <(command_line)
-  # Detached in its own session, so it outlives this shell; no stream stays tied to the terminal.
-  setsid "${command[@]}" < /dev/null >> "$LOG" 2>&1 &
-  pid=$!
-  echo "$pid" > "$PID_FILE"
-  started=$SECONDS
-  while true; do
-    answer="$(health)"
-    if [[ "$answer" == *" 200" ]]; then
-      break
-    fi
-    if [[ "$answer" == *" 503" ]]; then
-      say "started, but Cassandra does not answer: clicks are served from cache and events wait in the event log"
-      break
-    fi
-    if ! kill -0 "$pid" 2>/dev/null; then
-      rm -f "$PID_FILE"
-      tail -n 30 "$LOG" >&2
-      fail "the tracker exited during start-up (log: $LOG)"
-    fi
-    if (( SECONDS - started >= START_TIMEOUT )); then
-      tail -n 30 "$LOG" >&2
-      fail "no answer on $(base_url)/healthz within ${START_TIMEOUT}s; it is still running (pid $pid): scripts/tracker.sh stop"
-    fi
-    sleep 0.5
-  done
-  say "running (pid $pid) after $((SECONDS - started))s"
-  say "URL: $(base_url)   (health: $(base_url)/healthz, metrics: $(base_url)/metrics)"
-  say "log: $LOG"
+  say "starting the tracker at $(base_url)"
+  note "log: $LOG"
+  proc_start "the tracker" "$PID_FILE" "$LOG" -- "${command[@]}"
+  pid="$PROC_STARTED_PID"
+  proc_await "the tracker ($(base_url)/healthz)" "$pid" "$LOG" "$START_TIMEOUT" tracker_answers
+  if [[ "$(health)" == *" 503" ]]; then
+    warn "the tracker runs, but Cassandra does not answer: clicks are served from cache and events wait in the event log"
+  fi
+  say "the tracker is ready after ${PROC_WAITED}s (pid $pid): $(base_url)"
+  note "health: $(base_url)/healthz, metrics: $(base_url)/metrics"
 }
 
 cmd_stop() {
-  local pid waited=0
-  pid="$(tracker_pid)"
-  if [[ -z "$pid" ]]; then
-    rm -f "$PID_FILE"
-    say "not running"
-    return 0
-  fi
-  say "stopping (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do
-    if (( waited >= STOP_TIMEOUT * 2 )); then
-      say "did not stop within ${STOP_TIMEOUT}s; sending SIGKILL (no answered event is lost: they are in the event log)"
-      kill -KILL "$pid" 2>/dev/null || true
-      break
-    fi
-    sleep 0.5
-    waited=$((waited + 1))
-  done
-  rm -f "$PID_FILE"
-  say "stopped"
+  # SIGTERM: the tracker stops cleanly; SIGKILL only after STOP_TIMEOUT (no answered event is lost even
+  # then: they are in the event log).
+  proc_stop "the tracker" "$PID_FILE" "$STOP_TIMEOUT" "$MAIN_CLASS" "-Dsmtpapi.tracker.config=$CONFIG"
 }
 
 cmd_status() {
@@ -209,7 +178,7 @@ cmd_run() {
   ensure_config
   local -a command
   mapfile -t command < <(command_line)
-  say "running in the foreground at $(base_url) (Ctrl-C stops)"
+  say "running the tracker in the foreground at $(base_url) (Ctrl-C stops)"
   exec "${command[@]}"
 }
 

@@ -223,7 +223,9 @@ public final class CassandraTagStore implements TagStore {
 
     private Row readOne(BoundStatement statement, String what) {
         try {
-            return session.execute(statement.setConsistencyLevel(settings.consistency())).one();
+            // A read changes nothing, so the driver may send it again to another node when the one it went to
+            // dies with the request in flight (a node killed mid-campaign): without this, that click got a 503.
+            return session.execute(statement.setConsistencyLevel(settings.consistency()).setIdempotent(true)).one();
         } catch (DriverException e) {
             throw new StoreUnavailableException("cannot read " + what + ": " + e.getMessage(), e);
         }

@@ -37,7 +37,7 @@ class OneClickUnsubscribeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Stack stack;
-    private Tracker tracker;
+    private TrackerClient tracker;
     private String run;
     private List<String> readers;
     private Pattern ourUrl;
@@ -49,7 +49,7 @@ class OneClickUnsubscribeTest {
     @BeforeAll
     void sendTheFirstDigest() throws Exception {
         stack = Stack.fromSystemProperty();
-        tracker = new Tracker(stack);
+        tracker = new TrackerClient(stack);
         run = UUID.randomUUID().toString().substring(0, 8);
         readers = List.of("ann-" + run + "@example.com", "ben-" + run + "@example.com", "cy-" + run + "@example.com");
         ourUrl = Pattern.compile("<(" + Pattern.quote(stack.trackerUrl() + "/u/") + "[A-Za-z0-9_-]+)>");

@@ -34,7 +34,7 @@ class RemoteDeliveryTest {
         assertThat(copy.htmlLinks().get(0)).startsWith(stack.clickPrefix());
         assertThat(copy.images()).anyMatch(src -> src.startsWith(stack.openPrefix()));
 
-        HttpResponse<byte[]> click = new Tracker(stack).get(copy.htmlLinks().get(0));
+        HttpResponse<byte[]> click = new TrackerClient(stack).get(copy.htmlLinks().get(0));
         assertThat(click.statusCode()).isEqualTo(302);
         assertThat(click.headers().firstValue("Location"))
                 .hasValue("https://shop.example.com/autumn/boots?utm_source=newsletter&utm_medium=email");

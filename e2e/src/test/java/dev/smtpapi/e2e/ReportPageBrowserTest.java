@@ -52,7 +52,7 @@ class ReportPageBrowserTest {
     @BeforeAll
     void sendTwoCampaignsEngageWithThemAndSignIn() throws Exception {
         stack = Stack.fromSystemProperty();
-        Tracker tracker = new Tracker(stack);
+        TrackerClient tracker = new TrackerClient(stack);
         String run = UUID.randomUUID().toString().substring(0, 8);
         campaign = "report-" + run;
         hostileCampaign = "\"><img src=x onerror=xss=1><script>xss=2</script>-" + run;

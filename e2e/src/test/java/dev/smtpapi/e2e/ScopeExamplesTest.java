@@ -48,7 +48,7 @@ class ScopeExamplesTest {
         assertThat(link).startsWith(shopClickPrefix);
 
         // localhost is the same tracker under another name: the link works.
-        HttpResponse<byte[]> click = new Tracker(stack).get(link);
+        HttpResponse<byte[]> click = new TrackerClient(stack).get(link);
         assertThat(click.statusCode()).isEqualTo(302);
         assertThat(URI.create(click.headers().firstValue("Location").orElseThrow()).getPath()).isEqualTo("/autumn/boots");
     }

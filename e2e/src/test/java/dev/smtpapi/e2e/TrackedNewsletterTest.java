@@ -34,14 +34,14 @@ class TrackedNewsletterTest {
     private static final String UNSUBSCRIBE = "https://shop.example.com/unsubscribe?list=autumn-2026";
 
     private Stack stack;
-    private Tracker tracker;
+    private TrackerClient tracker;
     private String campaign;
     private final Map<String, DeliveredCopy> copies = new LinkedHashMap<>();
 
     @BeforeAll
     void sendTheNewsletterToThreeRecipients() throws Exception {
         stack = Stack.fromSystemProperty();
-        tracker = new Tracker(stack);
+        tracker = new TrackerClient(stack);
         String run = UUID.randomUUID().toString().substring(0, 8);
         campaign = "autumn-2026-" + run;
         String subject = "Autumn is here " + run;

@@ -52,7 +52,7 @@ class WebhookConsumerTest {
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private Stack stack;
-    private Tracker tracker;
+    private TrackerClient tracker;
     private AnymailConsumer consumer;
     private String webhookId;
     private String campaign;
@@ -61,7 +61,7 @@ class WebhookConsumerTest {
     @BeforeAll
     void startTheConsumerCreateTheWebhookAndSendTheCampaign() throws Exception {
         stack = Stack.fromSystemProperty();
-        tracker = new Tracker(stack);
+        tracker = new TrackerClient(stack);
         consumer = AnymailConsumer.create(SECRET);
         consumer.start(0);
         String[] credentials = SECRET.split(":", 2);

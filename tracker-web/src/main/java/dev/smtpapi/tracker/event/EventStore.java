@@ -250,7 +250,7 @@ public final class EventStore {
             try {
                 for (short bucket = 0; bucket < TrackingEvent.BUCKETS; bucket++) {
                     queries.add(session.executeAsync(selectWindow.bind(start, bucket, from, to).setPageSize(PAGE_SIZE)
-                            .setConsistencyLevel(consistency).setTimeout(READ_TIMEOUT)));
+                            .setConsistencyLevel(consistency).setIdempotent(true).setTimeout(READ_TIMEOUT)));
                 }
             } catch (DriverException e) {
                 throw new StoreUnavailableException("cannot read the events of " + start + ": " + e.getMessage(), e);

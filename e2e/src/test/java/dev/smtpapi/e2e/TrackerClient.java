@@ -21,18 +21,26 @@ import java.util.function.Predicate;
  * The tracker seen from outside: a browser following a click, a mail client loading the pixel, and an
  * application reading the events API. Redirects are never followed, so a test sees the tracker's own answer.
  */
-final class Tracker {
+final class TrackerClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
-    private final Stack stack;
+    private final URI trackerUrl;
+    private final String apiKey;
     private final HttpClient http = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
-    Tracker(Stack stack) {
-        this.stack = stack;
+    /** A client of the stack's (first) tracker. */
+    TrackerClient(Stack stack) {
+        this(stack.trackerUrl(), stack.apiKey());
+    }
+
+    /** A client of the tracker at {@code trackerUrl}, reading the events API with {@code apiKey}. */
+    TrackerClient(URI trackerUrl, String apiKey) {
+        this.trackerUrl = trackerUrl;
+        this.apiKey = apiKey;
     }
 
     /** A plain GET, as a browser sends it when a reader clicks a link or a client loads an image. */
@@ -45,14 +53,14 @@ final class Tracker {
         return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    /** {@code GET /api/v1/events/message} with the stack's API key; fails unless the answer is 200. */
+    /** {@code GET /api/v1/events/message} with the API key; fails unless the answer is 200. */
     JsonNode events(Map<String, String> query) throws IOException, InterruptedException {
         StringJoiner parameters = new StringJoiner("&");
         query.forEach((name, value) -> parameters.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8)));
         HttpRequest request = HttpRequest.newBuilder(
-                        URI.create(stack.trackerUrl() + "/api/v1/events/message?" + parameters))
+                        URI.create(trackerUrl + "/api/v1/events/message?" + parameters))
                 .timeout(Duration.ofSeconds(20))
-                .header("Authorization", stack.apiKey())
+                .header("Authorization", apiKey)
                 .header("Accept", "application/json")
                 .GET()
                 .build();
