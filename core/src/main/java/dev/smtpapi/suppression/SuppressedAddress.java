@@ -26,14 +26,18 @@ public record SuppressedAddress(String value) {
         if (at <= 0 || at == text.length() - 1) {
             throw new IllegalArgumentException("expected an address like user@example.com, was '" + address + "'");
         }
-        if (text.length() > 320 || text.chars().anyMatch(c -> c <= ' ' || c == 0x7F)) {
+        String local = text.substring(0, at);
+        // Spaces only inside a quoted local part ("john smith"@example.com is a valid envelope address).
+        boolean quoted = local.length() > 1 && local.startsWith("\"") && local.endsWith("\"");
+        if (text.length() > 320 || text.chars().anyMatch(c -> c < ' ' || c == 0x7F)
+                || (!quoted && local.indexOf(' ') >= 0) || text.substring(at + 1).indexOf(' ') >= 0) {
             throw new IllegalArgumentException("not an e-mail address (too long, or spaces or control characters)");
         }
         String domain = text.substring(at + 1);
         if (domain.indexOf('@') >= 0 || domain.startsWith(".") || domain.endsWith(".")) {
             throw new IllegalArgumentException("expected an address like user@example.com, was '" + address + "'");
         }
-        return new SuppressedAddress(text.substring(0, at) + "@" + domain.toLowerCase(Locale.ROOT));
+        return new SuppressedAddress(local + "@" + domain.toLowerCase(Locale.ROOT));
     }
 
     /** The domain part, lower case. */

@@ -16,6 +16,7 @@ class SuppressedAddressTest {
     void aQuotedLocalPartWithAnAtSignKeepsItsLastAtAsTheSeparator() {
         assertThat(SuppressedAddress.of("\"a@b\"@Example.com").value()).isEqualTo("\"a@b\"@example.com");
         assertThat(SuppressedAddress.of("\"a@b\"@Example.com").domain()).isEqualTo("example.com");
+        assertThat(SuppressedAddress.of("\"John Smith\"@Example.com").value()).isEqualTo("\"John Smith\"@example.com");
     }
 
     @Test

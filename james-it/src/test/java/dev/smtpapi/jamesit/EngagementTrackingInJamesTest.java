@@ -197,7 +197,8 @@ class EngagementTrackingInJamesTest {
     }
 
     @Test
-    void aNewsletterWhoseAttributesTurnTrackingOffIsNeitherSplitNorRewritten() throws Exception {
+    void aNewsletterWhoseAttributesTurnTrackingOffIsNotRewrittenButEachCopyGetsItsOneClickUnsubscribe()
+            throws Exception {
         Mail newsletter = IncomingMail.of("winter-sale-newsletter.eml",
             "news@demo.local", "alice@demo.local", "bob@demo.local");
         loggedInOverSmtp(newsletter, "news@demo.local");
@@ -207,10 +208,11 @@ class EngagementTrackingInJamesTest {
         james.enqueue(newsletter);
         james.awaitIdle(SPOOL_TIMEOUT);
 
-        assertThat(james.mailsIn(LocalDelivery.REPOSITORY)).singleElement().satisfies(mail -> {
-            assertThat(mail.recipients()).containsExactlyInAnyOrder(
-                new MailAddress("alice@demo.local"), new MailAddress("bob@demo.local"));
+        // james-conf turns list_unsubscribe_enabled on: one copy per recipient for its own List-Unsubscribe URL.
+        assertThat(james.mailsIn(LocalDelivery.REPOSITORY)).hasSize(2).allSatisfy(mail -> {
+            assertThat(mail.recipients()).hasSize(1);
             assertThat(mail.message().getHeader("X-MSYS-API")).as("X-MSYS-API header").isNull();
+            assertThat(mail.message().getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
             assertThat(rawBody(mail.message())).isEqualTo(rawBody(IncomingMail.message("winter-sale-newsletter.eml")));
         });
         assertThat(james.mailsIn(ERROR_REPOSITORY)).isEmpty();

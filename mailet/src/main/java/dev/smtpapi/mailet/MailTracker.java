@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Attribute;
@@ -175,13 +176,17 @@ final class MailTracker {
                 copies -> copies.addCopies(mail.getName(), record.campaignId(), sentAt, recipients.size()));
 
         TrackingUrls urls = new TrackingUrls(codec, record.messageKey(), expiry, settings, parsed.links());
+        // With List-Unsubscribe only (no tracking), every copy keeps the body exactly as it was sent.
+        IntFunction<byte[]> copyBytes = settings.openTracking() || settings.clickTracking()
+                ? i -> unsubscribeHeaders.addTo(parsed.render(urls.forRecipient(i)), i)
+                : i -> unsubscribeHeaders.addTo(raw, i);
         Attribute marker = new Attribute(TRACKED, AttributeValue.of(record.messageKey().toString()));
         if (recipients.size() == 1) {
             // Nothing to split: the mail itself becomes the tracked copy and goes on down the processor.
-            mail.setMessage(mimeMessage(unsubscribeHeaders.addTo(parsed.render(urls.forRecipient(0)), 0)));
+            mail.setMessage(mimeMessage(copyBytes.apply(0)));
             mail.setAttribute(marker);
         } else {
-            split(mail, raw, parsed, urls, unsubscribeHeaders, marker, recipients);
+            split(mail, raw, copyBytes, marker, recipients);
         }
         metrics.trackedMails().increment();
         metrics.trackedCopies().add(recipients.size());
@@ -196,9 +201,8 @@ final class MailTracker {
      * fails part way, the original keeps only the recipients not yet served, with its untracked body, so nobody
      * gets the mail twice and nobody loses it.
      */
-    private void split(Mail mail, byte[] raw, TrackableMessage parsed, TrackingUrls urls,
-            ListUnsubscribeHeaders unsubscribeHeaders, Attribute marker, List<MailAddress> recipients)
-            throws MessagingException {
+    private void split(Mail mail, byte[] raw, IntFunction<byte[]> copyBytes, Attribute marker,
+            List<MailAddress> recipients) throws MessagingException {
         String processor = mail.getState() == null ? Mail.DEFAULT : mail.getState();
         boolean sentByMailet = mail.getAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE.getName()).isPresent();
         List<MailAddress> served = new ArrayList<>(recipients.size());
@@ -210,7 +214,7 @@ final class MailTracker {
                 Mail copy = mail.duplicate();
                 copy.setName(mail.getName() + "-rcpt" + (i + 1));
                 copy.setRecipients(List.of(recipients.get(i)));
-                copy.setMessage(mimeMessage(unsubscribeHeaders.addTo(parsed.render(urls.forRecipient(i)), i)));
+                copy.setMessage(mimeMessage(copyBytes.apply(i)));
                 copy.setAttribute(marker);
                 if (!sentByMailet) {
                     copy.setAttribute(new Attribute(NOT_SENT_BY_MAILET, AttributeValue.of(true)));
