@@ -3,6 +3,7 @@ package dev.smtpapi.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -28,7 +29,9 @@ class CampaignCountersTest {
 
     @AfterAll
     static void close() {
-        session.execute("DROP KEYSPACE IF EXISTS " + settings.keyspace());
+        // Dropping a keyspace can take a while on a busy node: wait for it longer than the driver's default.
+        session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + settings.keyspace())
+                .setTimeout(Duration.ofSeconds(60)));
         session.close();
     }
 
