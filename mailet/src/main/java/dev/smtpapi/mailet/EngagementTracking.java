@@ -68,7 +68,7 @@ public class EngagementTracking extends GenericMailet {
                     + e.getMessage(), e);
         }
         metrics = new TrackingMetrics(metricFactory);
-        store = new StoreConnection(configuration.store(), Clock.systemUTC());
+        store = new StoreConnection(configuration.store());
         store.connectInBackground();
         tracker = new MailTracker(configuration, codec, store, getMailetContext(), metrics, Clock.systemUTC());
         LOGGER.info("EngagementTracking ready: {}", configuration);

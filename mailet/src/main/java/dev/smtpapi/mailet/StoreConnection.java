@@ -3,36 +3,41 @@ package dev.smtpapi.mailet;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.CassandraTagStore;
+import dev.smtpapi.store.Schema;
 import dev.smtpapi.store.StoreSettings;
 import dev.smtpapi.store.StoreUnavailableException;
 import dev.smtpapi.store.TagStore;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mailet's way to tag storage. It connects in the background and on use, never blocking {@code init()},
- * so James starts even while Cassandra is down; mail meanwhile follows {@code on_store_failure}. After a failed attempt the next
- * one waits {@link #RETRY_INTERVAL}, so a dead Cassandra does not cost every mail a connection timeout.
- * Thread-safe.
+ * The mailet's way to tag storage. James's spool threads never wait here: {@link #get()} hands out the store
+ * once it is connected and fails at once before that. One connector thread, started by
+ * {@link #connectInBackground()}, opens the session (the driver retries on its own reconnection schedule until a
+ * contact point answers), creates the schema, prepares the statements, and only then publishes the store. Once
+ * connected, the driver reconnects by itself after an outage, within about {@link CassandraConnector#RECONNECTION_MAX_DELAY}
+ * of Cassandra answering again; writes meanwhile fail at once or after {@code cassandra_write_timeout}, and the
+ * mail follows {@code on_store_failure}. Thread-safe.
  */
 final class StoreConnection implements AutoCloseable {
-    static final Duration RETRY_INTERVAL = Duration.ofSeconds(15);
+    /** Pause before the connector tries again after a failure the driver does not retry itself. */
+    static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
     private static final Logger LOGGER = LoggerFactory.getLogger(StoreConnection.class);
 
     private final StoreSettings settings;
-    private final Clock clock;
+    private volatile TagStore store;
+    private volatile String notReady = "still connecting";
+    private volatile boolean closed;
+    private Thread connector;
+    private CompletableFuture<CqlSession> connecting;
     private CqlSession session;
-    private TagStore store;
-    private Instant nextAttempt = Instant.MIN;
-    private String lastFailure = "";
-    private boolean closed;
 
-    StoreConnection(StoreSettings settings, Clock clock) {
+    StoreConnection(StoreSettings settings) {
         this.settings = settings;
-        this.clock = clock;
     }
 
     /**
@@ -40,80 +45,125 @@ final class StoreConnection implements AutoCloseable {
      * {@link dev.smtpapi.store.InMemoryTagStore} (whose {@code makeUnavailable()} plays Cassandra down).
      */
     static StoreConnection serving(TagStore store) {
-        StoreConnection connection = new StoreConnection(StoreSettings.builder().build(), Clock.systemUTC());
+        StoreConnection connection = new StoreConnection(StoreSettings.builder().build());
         connection.store = store;
         return connection;
     }
 
-    /**
-     * Starts connecting on a background thread, so that James starts at once (even with Cassandra down) and
-     * the first tracked mail usually finds the connection, and the schema, ready rather than waiting for them.
-     * A failure here only schedules the next attempt, as in {@link #get}.
-     */
-    void connectInBackground() {
-        Thread connector = new Thread(() -> {
-            try {
-                get();
-            } catch (StoreUnavailableException e) {
-                // Logged by get(); mail arriving meanwhile follows on_store_failure.
-            }
-        }, "smtpapi-store-connect");
+    /** Starts the connector thread; returns at once, so James starts even while Cassandra is down. */
+    synchronized void connectInBackground() {
+        if (connector != null || store != null || closed) {
+            return;
+        }
+        connector = new Thread(this::connect, "smtpapi-store-connect");
         connector.setDaemon(true);
+        // The driver reads its reference.conf through the context class loader; in James that loader cannot
+        // see the extension jar this class (and the driver) came from.
+        connector.setContextClassLoader(StoreConnection.class.getClassLoader());
         connector.start();
     }
 
     /**
-     * The store, connecting first when needed.
+     * The store, without waiting.
      *
-     * @throws StoreUnavailableException when Cassandra cannot be reached now, or could not be recently
+     * @throws StoreUnavailableException when there is no session to Cassandra yet
      */
-    synchronized TagStore get() {
-        if (store != null) {
-            return store;
-        }
+    TagStore get() {
         if (closed) {
             throw new StoreUnavailableException("the mailet is shutting down", null);
         }
-        Instant now = clock.instant();
-        if (now.isBefore(nextAttempt)) {
-            throw new StoreUnavailableException("not connected to Cassandra " + settings.contactPoints()
-                    + " (last attempt failed: " + lastFailure + "; next attempt after " + nextAttempt + ")", null);
+        TagStore current = store;
+        if (current != null) {
+            return current;
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        // The driver reads its reference.conf through the context class loader; in James that loader cannot see
-        // the extension jar this class (and the driver) came from.
-        thread.setContextClassLoader(StoreConnection.class.getClassLoader());
-        try {
-            CqlSession opened = CassandraConnector.connect(settings);
+        throw new StoreUnavailableException("not connected to Cassandra " + settings.contactPoints() + " ("
+                + notReady + ")", null);
+    }
+
+    private void connect() {
+        while (!closed) {
             try {
-                store = CassandraTagStore.create(opened, settings);
+                CqlSession opened = open();
+                if (opened == null) {
+                    return;
+                }
+                if (settings.createSchema()) {
+                    Schema.create(opened, settings.keyspace(), settings.replication());
+                }
+                CassandraTagStore ready = CassandraTagStore.create(opened, settings);
+                synchronized (this) {
+                    if (!closed) {
+                        store = ready;
+                        LOGGER.info("Connected to tag storage: {}", settings);
+                    }
+                }
+                return;
             } catch (RuntimeException e) {
-                opened.close();
-                throw e;
+                notReady = StoreUnavailableException.because("last attempt failed", e).getMessage();
+                LOGGER.warn("Tag storage {} not ready, mail follows on_store_failure meanwhile; trying again in "
+                        + "{} ms: {}", settings.contactPoints(), RETRY_INTERVAL.toMillis(), notReady);
             }
-            session = opened;
-            LOGGER.info("Connected to tag storage: {}", settings);
-            return store;
-        } catch (RuntimeException e) {
-            nextAttempt = now.plus(RETRY_INTERVAL);
-            lastFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOGGER.warn("Cannot connect to tag storage {}; retrying after {}: {}", settings.contactPoints(),
-                    nextAttempt, lastFailure);
-            throw new StoreUnavailableException("cannot connect to Cassandra " + settings.contactPoints() + ": "
-                    + lastFailure, e);
-        } finally {
-            thread.setContextClassLoader(previous);
+            try {
+                Thread.sleep(RETRY_INTERVAL.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** The session, opened or still open from an attempt whose schema step failed; null once closed. */
+    private CqlSession open() {
+        CompletableFuture<CqlSession> attempt;
+        synchronized (this) {
+            if (closed) {
+                return null;
+            }
+            if (session != null) {
+                return session;
+            }
+            attempt = CassandraConnector.connectInBackground(settings);
+            connecting = attempt;
+        }
+        try {
+            CqlSession opened = attempt.get();
+            synchronized (this) {
+                connecting = null;
+                if (closed) {
+                    opened.closeAsync();
+                    return null;
+                }
+                session = opened;
+                return opened;
+            }
+        } catch (CancellationException e) {
+            return null;
+        } catch (InterruptedException e) {
+            attempt.cancel(true);
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            throw StoreUnavailableException.because("cannot connect to Cassandra " + settings.contactPoints(),
+                    e.getCause());
         }
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (session != null) {
-            session.close();
-            session = null;
+    public void close() {
+        CqlSession open;
+        synchronized (this) {
+            closed = true;
             store = null;
+            if (connecting != null) {
+                connecting.cancel(true);
+            }
+            if (connector != null) {
+                connector.interrupt();
+            }
+            open = session;
+            session = null;
+        }
+        if (open != null) {
+            open.close();
         }
     }
 }
