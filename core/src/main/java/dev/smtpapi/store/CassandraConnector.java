@@ -36,12 +36,13 @@ public final class CassandraConnector {
     }
 
     /**
-     * Starts opening a session and returns at once. Unless a driver config file decides otherwise, the driver
-     * keeps trying, with its reconnection schedule, until a contact point answers; cancelling the future stops
-     * it. The schema is not created here: the caller does that off the driver's threads.
+     * Starts opening a session and returns at once. With {@code untilAnswered} (and unless a driver config file
+     * decides otherwise) the driver keeps trying, on its reconnection schedule, until a contact point answers;
+     * cancelling the future stops it. Without, the future fails after one round of the contact points. The schema
+     * is not created here: the caller does that off the driver's threads.
      */
-    public static CompletableFuture<CqlSession> connectInBackground(StoreSettings settings) {
-        return builder(settings, true).buildAsync().toCompletableFuture();
+    public static CompletableFuture<CqlSession> connectAsync(StoreSettings settings, boolean untilAnswered) {
+        return builder(settings, untilAnswered).buildAsync().toCompletableFuture();
     }
 
     private static CqlSessionBuilder builder(StoreSettings settings, boolean keepTrying) {

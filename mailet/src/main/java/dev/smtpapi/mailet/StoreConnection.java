@@ -10,15 +10,18 @@ import dev.smtpapi.store.TagStore;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The mailet's way to tag storage. James's spool threads never wait here: {@link #get()} hands out the store
  * once it is connected and fails at once before that. One connector thread, started by
- * {@link #connectInBackground()}, opens the session (the driver retries on its own reconnection schedule until a
- * contact point answers), creates the schema, prepares the statements, and only then publishes the store. Once
+ * {@link #connectInBackground()}, opens the session (after a first attempt that fails fast, the driver retries
+ * on its own reconnection schedule until a contact point answers), creates the schema, prepares the
+ * statements, and only then publishes the store. Once
  * connected, the driver reconnects by itself after an outage, within about {@link CassandraConnector#RECONNECTION_MAX_DELAY}
  * of Cassandra answering again; writes meanwhile fail at once or after {@code cassandra_write_timeout}, and the
  * mail follows {@code on_store_failure}. Thread-safe.
@@ -26,12 +29,15 @@ import org.slf4j.LoggerFactory;
 final class StoreConnection implements AutoCloseable {
     /** Pause before the connector tries again after a failure the driver does not retry itself. */
     static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+    /** How long {@link #connectInBackground()}, called from the mailet's init, waits for the first attempt. */
+    static final Duration FIRST_ATTEMPT_WAIT = Duration.ofSeconds(10);
     private static final Logger LOGGER = LoggerFactory.getLogger(StoreConnection.class);
 
     private final StoreSettings settings;
     private volatile TagStore store;
     private volatile String notReady = "still connecting";
     private volatile boolean closed;
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private Thread connector;
     private CompletableFuture<CqlSession> connecting;
     private CqlSession session;
@@ -50,17 +56,29 @@ final class StoreConnection implements AutoCloseable {
         return connection;
     }
 
-    /** Starts the connector thread; returns at once, so James starts even while Cassandra is down. */
-    synchronized void connectInBackground() {
-        if (connector != null || store != null || closed) {
-            return;
+    /**
+     * Starts the connector thread and waits, at most {@link #FIRST_ATTEMPT_WAIT}, for its first attempt, so that
+     * mail arriving right after James starts finds tag storage ready when Cassandra is up. A refused connection
+     * ends that wait at once, an unanswered one after the driver's connection timeouts; either way James starts,
+     * and the connector goes on trying.
+     */
+    void connectInBackground() {
+        synchronized (this) {
+            if (connector != null || store != null || closed) {
+                return;
+            }
+            connector = new Thread(this::connect, "smtpapi-store-connect");
+            connector.setDaemon(true);
+            // The driver reads its reference.conf through the context class loader; in James that loader cannot
+            // see the extension jar this class (and the driver) came from.
+            connector.setContextClassLoader(StoreConnection.class.getClassLoader());
+            connector.start();
         }
-        connector = new Thread(this::connect, "smtpapi-store-connect");
-        connector.setDaemon(true);
-        // The driver reads its reference.conf through the context class loader; in James that loader cannot
-        // see the extension jar this class (and the driver) came from.
-        connector.setContextClassLoader(StoreConnection.class.getClassLoader());
-        connector.start();
+        try {
+            firstAttempt.await(FIRST_ATTEMPT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -81,9 +99,10 @@ final class StoreConnection implements AutoCloseable {
     }
 
     private void connect() {
+        boolean untilAnswered = false;
         while (!closed) {
             try {
-                CqlSession opened = open();
+                CqlSession opened = open(untilAnswered);
                 if (opened == null) {
                     return;
                 }
@@ -102,7 +121,11 @@ final class StoreConnection implements AutoCloseable {
                 notReady = StoreUnavailableException.because("last attempt failed", e).getMessage();
                 LOGGER.warn("Tag storage {} not ready, mail follows on_store_failure meanwhile; trying again in "
                         + "{} ms: {}", settings.contactPoints(), RETRY_INTERVAL.toMillis(), notReady);
+            } finally {
+                firstAttempt.countDown();
             }
+            // The first attempt fails fast; the next ones leave the retrying to the driver's reconnection.
+            untilAnswered = true;
             try {
                 Thread.sleep(RETRY_INTERVAL.toMillis());
             } catch (InterruptedException e) {
@@ -112,7 +135,7 @@ final class StoreConnection implements AutoCloseable {
     }
 
     /** The session, opened or still open from an attempt whose schema step failed; null once closed. */
-    private CqlSession open() {
+    private CqlSession open(boolean untilAnswered) {
         CompletableFuture<CqlSession> attempt;
         synchronized (this) {
             if (closed) {
@@ -121,7 +144,7 @@ final class StoreConnection implements AutoCloseable {
             if (session != null) {
                 return session;
             }
-            attempt = CassandraConnector.connectInBackground(settings);
+            attempt = CassandraConnector.connectAsync(settings, untilAnswered);
             connecting = attempt;
         }
         try {
