@@ -7,6 +7,7 @@ import dev.smtpapi.rewrite.TrackedLink;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
+import dev.smtpapi.store.StoreUnavailableException;
 import dev.smtpapi.store.TagStore;
 import dev.smtpapi.token.TokenCodec;
 import jakarta.mail.MessagingException;
@@ -121,6 +122,14 @@ final class MailTracker {
 
     /** {@code raw} is the message without its X-MSYS-API header; {@code hadHeader} says whether it had one. */
     private void track(Mail mail, byte[] raw, boolean hadHeader, MailSettings settings) throws MessagingException {
+        TagStore tags;
+        try {
+            tags = store.get();
+        } catch (StoreUnavailableException e) {
+            // Known at once, before the parse: while Cassandra is away a mail costs no more than an untracked one.
+            onStoreFailure(mail, raw, hadHeader, mail.getRecipients().size(), e);
+            return;
+        }
         TrackableMessage parsed = TrackableMessage.parse(raw);
         if (!parsed.status().isRewritable()) {
             metrics.notRewritable().increment();
@@ -145,7 +154,6 @@ final class MailTracker {
         Instant expiry = Instant.ofEpochSecond(sentAt.plus(settings.linkExpiry()).getEpochSecond());
         MessageRecord record = messageRecord(mail, parsed, settings, sentAt, expiry);
         try {
-            TagStore tags = store.get();
             tags.writeAll(record, recipientRecords(record.messageKey(), recipients));
         } catch (RuntimeException e) {
             onStoreFailure(mail, raw, hadHeader, recipients.size(), e);
