@@ -56,14 +56,23 @@ public final class TrackableMessage {
      * {@link #status()} of the result says whether the message can be rewritten.
      */
     public static TrackableMessage parse(byte[] rawMessage) {
+        return parse(rawMessage, MimeLimits.DEFAULT);
+    }
+
+    /**
+     * Parses raw message bytes as {@link #parse(byte[])} does, giving up with {@link RewriteStatus#OVER_LIMITS}
+     * as soon as the message passes one of {@code limits}.
+     */
+    public static TrackableMessage parse(byte[] rawMessage, MimeLimits limits) {
         Objects.requireNonNull(rawMessage, "rawMessage");
+        Objects.requireNonNull(limits, "limits");
         byte[] raw = rawMessage.clone();
         if (raw.length > MAX_MESSAGE_BYTES) {
             return unchanged(raw, RewriteStatus.TOO_LARGE,
                     raw.length + " bytes is more than the " + MAX_MESSAGE_BYTES + " bytes rewritten");
         }
         try {
-            return prepare(raw);
+            return prepare(raw, limits);
         } catch (NotRewritableException e) {
             return unchanged(raw, e.status(), e.getMessage());
         } catch (RuntimeException | StackOverflowError e) {
@@ -75,8 +84,8 @@ public final class TrackableMessage {
         return new TrackableMessage(raw, status, detail, List.of(), List.of(), 0);
     }
 
-    private static TrackableMessage prepare(byte[] raw) throws NotRewritableException {
-        MimeEntity root = MimeEntity.parse(raw);
+    private static TrackableMessage prepare(byte[] raw, MimeLimits limits) throws NotRewritableException {
+        MimeEntity root = MimeEntity.parse(raw, limits);
         BodyParts bodyParts = new BodyParts();
         bodyParts.collect(root);
         if (bodyParts.html == null && bodyParts.text == null) {
@@ -90,6 +99,11 @@ public final class TrackableMessage {
         for (MimeEntity entity : Arrays.asList(bodyParts.html, bodyParts.text)) {
             if (entity == null) {
                 continue;
+            }
+            if (entity.bodyEnd() - entity.bodyStart() > limits.maxBodyPartBytes()) {
+                throw new NotRewritableException(RewriteStatus.OVER_LIMITS, entity.mimeType() + " part of "
+                        + (entity.bodyEnd() - entity.bodyStart()) + " bytes is larger than the "
+                        + limits.maxBodyPartBytes() + " bytes rewritten");
             }
             TransferEncoding encoding = TransferEncoding.fromHeader(entity.transferEncoding()).orElseThrow(() ->
                     new NotRewritableException(RewriteStatus.UNSUPPORTED_TRANSFER_ENCODING,

@@ -187,7 +187,7 @@ final class DeliveredMail {
             assertThat(at).as("text after link %s found in the input", pending).isGreaterThanOrEqualTo(in);
             if (pending != null) {
                 String raw = expected.substring(in, at);
-                String target = html ? HtmlLinkFinder.trimHtmlWhitespace(Parser.unescapeEntities(raw, true)) : raw;
+                String target = html ? BrowserUrl.ofHref(Parser.unescapeEntities(raw, true)) : raw;
                 assertThat(target).as("original value of link %d", pending).isEqualTo(links.get(pending).targetUrl());
                 pending = null;
             }

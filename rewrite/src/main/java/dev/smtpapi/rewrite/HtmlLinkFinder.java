@@ -3,7 +3,6 @@ package dev.smtpapi.rewrite;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Attributes;
@@ -66,8 +65,8 @@ final class HtmlLinkFinder {
             return;
         }
         String href = attributes.get("href");
-        String target = trimHtmlWhitespace(href);
-        if (!isHttp(target)) {
+        String target = BrowserUrl.ofHref(href);
+        if (!BrowserUrl.isHttp(target)) {
             return;
         }
         Optional<Splice> splice = hrefSplice(attributes.sourceRange("href"), href, nextIndex);
@@ -188,24 +187,6 @@ final class HtmlLinkFinder {
             pos++;
         }
         return pos;
-    }
-
-    static boolean isHttp(String url) {
-        String lower = url.length() > 8 ? url.substring(0, 8).toLowerCase(Locale.ROOT) : url.toLowerCase(Locale.ROOT);
-        return (lower.startsWith("http://") && url.length() > 7) || (lower.startsWith("https://") && url.length() > 8);
-    }
-
-    /** What a browser strips from an href: ASCII whitespace at both ends. */
-    static String trimHtmlWhitespace(String value) {
-        int start = 0;
-        int end = value.length();
-        while (start < end && isHtmlWhitespace(value.charAt(start))) {
-            start++;
-        }
-        while (end > start && isHtmlWhitespace(value.charAt(end - 1))) {
-            end--;
-        }
-        return value.substring(start, end);
     }
 
     private static boolean isHtmlWhitespace(char c) {

@@ -21,6 +21,11 @@ public enum RewriteStatus {
     UNSUPPORTED_TRANSFER_ENCODING,
     /** The message is larger than {@link TrackableMessage#MAX_MESSAGE_BYTES}. */
     TOO_LARGE,
+    /**
+     * The message has more MIME parts, deeper nesting, more header bytes or a larger part to rewrite than its
+     * {@link MimeLimits} allow.
+     */
+    OVER_LIMITS,
     /** The parser met input it did not expect; the detail says what. Reported rather than thrown. */
     UNEXPECTED_INPUT;
 

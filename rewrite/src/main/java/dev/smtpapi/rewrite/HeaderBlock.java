@@ -28,7 +28,16 @@ final class HeaderBlock {
         this.bodyStart = bodyStart;
     }
 
+    /** The header block at {@code start}, however long. */
     static HeaderBlock parse(byte[] raw, int start, int end) {
+        return parseWithin(raw, start, end, Integer.MAX_VALUE).orElseThrow();
+    }
+
+    /**
+     * The header block at {@code start}, or empty as soon as the scan passes {@code maxBytes} bytes (its empty
+     * line included) without having reached the end of the block: nothing is kept of a longer one.
+     */
+    static Optional<HeaderBlock> parseWithin(byte[] raw, int start, int end, int maxBytes) {
         List<Field> fields = new ArrayList<>();
         String name = null;
         int fieldStart = -1;
@@ -40,6 +49,9 @@ final class HeaderBlock {
             int lineEnd = Bytes.indexOf(raw, (byte) '\n', pos, end);
             int next = lineEnd < 0 ? end : lineEnd + 1;
             int contentEnd = lineEnd < 0 ? end : lineEnd;
+            if (next - start > maxBytes) {
+                return Optional.empty();
+            }
             if (contentEnd > pos && raw[contentEnd - 1] == '\r') {
                 contentEnd--;
             }
@@ -70,7 +82,7 @@ final class HeaderBlock {
         if (fieldStart >= 0) {
             fields.add(new Field(name, fieldStart, fieldsEnd, value.toString()));
         }
-        return new HeaderBlock(List.copyOf(fields), fieldsEnd, bodyStart);
+        return Optional.of(new HeaderBlock(List.copyOf(fields), fieldsEnd, bodyStart));
     }
 
     private static String latin1(byte[] raw, int from, int to) {
