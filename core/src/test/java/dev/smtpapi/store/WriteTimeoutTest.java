@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import dev.smtpapi.testsupport.LocalCassandra;
 import dev.smtpapi.token.TrackingToken;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,12 +19,11 @@ class WriteTimeoutTest {
     @Test
     void aWriteThatCassandraNeverAcknowledgesFailsNamingTheTimeoutAndTheNextOneWorksOnceItAnswersAgain()
             throws Exception {
-        StoreSettings direct = LocalCassandra.settingsWithFreshKeyspace("write_timeout");
-        try (FreezableProxy proxy = FreezableProxy.to(direct.contactPoints().get(0).getHostString(),
-                direct.contactPoints().get(0).getPort())) {
+        try (FreezableProxy proxy = FreezableProxy.to(LocalCassandra.host(), LocalCassandra.port())) {
             StoreSettings settings = StoreSettings.builder().contactPoint("127.0.0.1", proxy.port())
-                    .keyspace(direct.keyspace()).writeTimeout(Duration.ofMillis(500)).build();
-            try (CqlSession session = LocalCassandra.connect(settings)) {
+                    .keyspace(LocalCassandra.freshKeyspace("write_timeout")).writeTimeout(Duration.ofMillis(500))
+                    .build();
+            try (CqlSession session = CassandraConnector.connect(settings)) {
                 CassandraTagStore store = CassandraTagStore.create(session, settings);
                 try {
                     MessageRecord stuck = TagStoreContract.newsletter(3, Instant.now(), TagStoreContract.LIFETIME);
@@ -44,8 +43,7 @@ class WriteTimeoutTest {
                             .resolve(TrackingToken.click(next.messageKey(), 299, 2, next.expiry()))).isPresent();
                 } finally {
                     proxy.thaw();
-                    session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + settings.keyspace())
-                            .setTimeout(Duration.ofSeconds(60)));
+                    LocalCassandra.dropKeyspace(session, settings.keyspace());
                 }
             }
         }
