@@ -29,8 +29,11 @@ import org.slf4j.LoggerFactory;
 final class StoreConnection implements AutoCloseable {
     /** Pause before the connector tries again after a failure the driver does not retry itself. */
     static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
-    /** How long {@link #connectInBackground()}, called from the mailet's init, waits for the first attempt. */
-    static final Duration FIRST_ATTEMPT_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long {@link #connectInBackground()}, called from the mailet's init, waits for the first attempt: long
+     * enough for a busy Cassandra to create the schema; a refused or unanswered connection ends it sooner.
+     */
+    static final Duration FIRST_ATTEMPT_WAIT = Duration.ofSeconds(60);
     private static final Logger LOGGER = LoggerFactory.getLogger(StoreConnection.class);
 
     private final StoreSettings settings;
