@@ -2,17 +2,21 @@ package dev.smtpapi.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Typed reading of named string options (mailet init parameters, a properties file, the environment), each
  * failure an {@link InvalidOptionException} naming the option. Blank values count as absent.
  */
 public final class Options {
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,12})\\s*(ms|s)?");
     private final Function<String, String> source;
 
     private Options(Function<String, String> source) {
@@ -59,6 +63,34 @@ public final class Options {
         if (parsed < min || parsed > max) {
             throw new InvalidOptionException(name, "expected a number from " + min + " to " + max + ", was "
                     + parsed);
+        }
+        return parsed;
+    }
+
+    /**
+     * A duration written as whole milliseconds ({@code 500ms}) or seconds ({@code 3s}, or a bare {@code 3}),
+     * from {@code min} to {@code max}.
+     */
+    public Duration duration(String name, Duration defaultValue, Duration min, Duration max) {
+        Optional<String> value = string(name);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        Matcher matcher = DURATION.matcher(value.get().toLowerCase(Locale.ROOT));
+        if (!matcher.matches()) {
+            throw new InvalidOptionException(name, "expected a duration such as 3s, 3 (seconds) or 500ms, was '"
+                    + value.get() + "'");
+        }
+        Duration parsed;
+        try {
+            long amount = Long.parseLong(matcher.group(1));
+            parsed = "ms".equals(matcher.group(2)) ? Duration.ofMillis(amount) : Duration.ofSeconds(amount);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new InvalidOptionException(name, "expected a duration such as 3s, was '" + value.get() + "'");
+        }
+        if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+            throw new InvalidOptionException(name, "expected from " + min.toMillis() + "ms to " + max.toMillis()
+                    + "ms, was '" + value.get() + "'");
         }
         return parsed;
     }

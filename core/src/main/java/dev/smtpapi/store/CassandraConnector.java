@@ -6,27 +6,24 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Opens a driver session from {@link StoreSettings}: contact points, datacenter and credentials from the
  * options, everything else from the driver's own config file when one is named.
  */
 public final class CassandraConnector {
+    /** The driver's reconnection back-off: from this, doubling, up to {@link #RECONNECTION_MAX_DELAY}. */
+    public static final Duration RECONNECTION_BASE_DELAY = Duration.ofMillis(500);
+    public static final Duration RECONNECTION_MAX_DELAY = Duration.ofSeconds(2);
+
     private CassandraConnector() {
     }
 
-    /** Connects, creating the schema first when the settings ask for it. */
+    /** Connects, creating the schema first when the settings ask for it; fails at once when nobody answers. */
     public static CqlSession connect(StoreSettings settings) {
-        CqlSessionBuilder builder = CqlSession.builder()
-                .withLocalDatacenter(settings.localDatacenter())
-                .withConfigLoader(configLoader(settings));
-        for (InetSocketAddress point : settings.contactPoints()) {
-            builder.addContactPoint(point);
-        }
-        if (settings.username().isPresent()) {
-            builder.withAuthCredentials(settings.username().get(), settings.password().orElseThrow());
-        }
-        CqlSession session = builder.build();
+        CqlSession session = builder(settings, false).build();
         try {
             if (settings.createSchema()) {
                 Schema.create(session, settings.keyspace(), settings.replication());
@@ -38,7 +35,30 @@ public final class CassandraConnector {
         }
     }
 
-    private static DriverConfigLoader configLoader(StoreSettings settings) {
+    /**
+     * Starts opening a session and returns at once. With {@code untilAnswered} (and unless a driver config file
+     * decides otherwise) the driver keeps trying, on its reconnection schedule, until a contact point answers;
+     * cancelling the future stops it. Without, the future fails after one round of the contact points. The schema
+     * is not created here: the caller does that off the driver's threads.
+     */
+    public static CompletableFuture<CqlSession> connectAsync(StoreSettings settings, boolean untilAnswered) {
+        return builder(settings, untilAnswered).buildAsync().toCompletableFuture();
+    }
+
+    private static CqlSessionBuilder builder(StoreSettings settings, boolean keepTrying) {
+        CqlSessionBuilder builder = CqlSession.builder()
+                .withLocalDatacenter(settings.localDatacenter())
+                .withConfigLoader(configLoader(settings, keepTrying));
+        for (InetSocketAddress point : settings.contactPoints()) {
+            builder.addContactPoint(point);
+        }
+        if (settings.username().isPresent()) {
+            builder.withAuthCredentials(settings.username().get(), settings.password().orElseThrow());
+        }
+        return builder;
+    }
+
+    private static DriverConfigLoader configLoader(StoreSettings settings, boolean keepTrying) {
         if (settings.driverConfig().isPresent()) {
             return DriverConfigLoader.fromFile(settings.driverConfig().get().toFile());
         }
@@ -47,10 +67,13 @@ public final class CassandraConnector {
                 .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(5))
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, Duration.ofSeconds(30))
-                // After an outage, reconnect within seconds: spooled events and held mail wait on it.
-                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofSeconds(1))
-                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(10))
-                .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, false)
+                // Only our keyspace's schema is read (for token-aware routing), on connecting and reconnecting.
+                .withStringList(DefaultDriverOption.METADATA_SCHEMA_REFRESHED_KEYSPACES, List.of(settings.keyspace()))
+                // After an outage, reconnect within about two seconds of Cassandra answering again: mail is
+                // delivered untracked and events wait in the spool until then.
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, RECONNECTION_BASE_DELAY)
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, RECONNECTION_MAX_DELAY)
+                .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, keepTrying)
                 .build();
     }
 }

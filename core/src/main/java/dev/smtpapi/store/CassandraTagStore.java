@@ -2,6 +2,7 @@ package dev.smtpapi.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.DriverTimeoutException;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -21,11 +22,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link TagStore} in Cassandra: writes what a message's tokens stand for, and resolves a verified token back
@@ -33,7 +32,8 @@ import java.util.concurrent.Semaphore;
  * {@code recipients} row per recipient, each with a TTL that ends with the links' lifetime.
  *
  * <p>Writes are asynchronous prepared statements with a bound on how many are in flight at once, shared by
- * every thread using this store. Reads go through two bounded caches, so a link clicked again (or clicked
+ * every thread using this store, and a caller never waits longer than the write timeout for Cassandra to
+ * make progress. Reads go through two bounded caches, so a link clicked again (or clicked
  * while Cassandra is away) does not need a round trip; a cached message is dropped once past its expiry, as
  * its rows are. Thread-safe.
  */
@@ -79,34 +79,31 @@ public final class CassandraTagStore implements TagStore {
         return new CassandraTagStore(session, settings, clock);
     }
 
-    /** Writes the message-level row. Completes when Cassandra acknowledged it at the configured consistency. */
-    public CompletionStage<Void> writeMessage(MessageRecord message) {
+    /**
+     * Sends the message row and then the recipient rows, each as soon as a request slot is free, and waits for
+     * them. Gives up at the first failed row, when no slot frees up, or when no row is acknowledged, within
+     * {@link StoreSettings#writeTimeout()}; rows not yet sent are then never sent.
+     */
+    @Override
+    public void writeAll(MessageRecord message, List<RecipientRecord> recipients) {
+        RowWrites writes = new RowWrites("message " + message.messageKey());
+        int ttl = ttlSeconds(message.expiry());
         List<TupleValue> links = new ArrayList<>(message.links().size());
         for (LinkRecord link : message.links()) {
             links.add(LINK.newValue(link.targetUrl(), link.name().orElse(""), link.unsubscribe()));
         }
-        BoundStatement statement = insertMessage.bind(message.messageKey(), message.messageId(),
+        send(writes, insertMessage.bind(message.messageKey(), message.messageId(),
                 message.campaignId().orElse(null), message.metadataJson().orElse(null), message.tags(),
-                message.clickEventsCarryMetadata(), message.sentAt(), message.expiry(), links,
-                ttlSeconds(message.expiry()));
-        return execute(statement, "message " + message.messageKey());
-    }
-
-    /** Writes one recipient row, living until the message's links expire. */
-    public CompletionStage<Void> writeRecipient(RecipientRecord recipient, Instant expiry) {
-        BoundStatement statement = insertRecipient.bind(recipient.messageKey(), recipient.index(),
-                recipient.rawAddress(), ttlSeconds(expiry));
-        return execute(statement, "recipient " + recipient);
-    }
-
-    @Override
-    public void writeAll(MessageRecord message, List<RecipientRecord> recipients) {
-        List<CompletableFuture<Void>> writes = new ArrayList<>(recipients.size() + 1);
-        writes.add(writeMessage(message).toCompletableFuture());
+                message.clickEventsCarryMetadata(), message.sentAt(), message.expiry(), links, ttl),
+                "message " + message.messageKey());
         for (RecipientRecord recipient : recipients) {
-            writes.add(writeRecipient(recipient, message.expiry()).toCompletableFuture());
+            if (writes.failed()) {
+                break;
+            }
+            send(writes, insertRecipient.bind(recipient.messageKey(), recipient.index(), recipient.rawAddress(), ttl),
+                    "recipient " + recipient);
         }
-        await(CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])), message);
+        writes.await(settings.writeTimeout());
     }
 
     /** From the caches when it can; reads Cassandra only for what is not cached. */
@@ -195,30 +192,42 @@ public final class CassandraTagStore implements TagStore {
         return settings;
     }
 
-    private CompletionStage<Void> execute(BoundStatement statement, String what) {
+    private void send(RowWrites writes, BoundStatement statement, String what) {
+        Duration timeout = settings.writeTimeout();
         try {
-            inFlight.acquire();
+            if (!inFlight.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                writes.fail(new StoreUnavailableException("cannot write " + what + ": all "
+                        + settings.maxRequestsInFlight() + " request slots still busy after " + timeout.toMillis()
+                        + " ms (" + StoreSettings.WRITE_TIMEOUT + ")", null));
+                return;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(new StoreUnavailableException("interrupted writing " + what, e));
+            writes.fail(new StoreUnavailableException("interrupted writing " + what, e));
+            return;
         }
+        writes.sent();
         CompletionStage<AsyncResultSet> write;
         try {
-            write = session.executeAsync(statement.setConsistencyLevel(settings.consistency()).setIdempotent(true));
+            // The driver's own timeout frees the slot of a row Cassandra never answers.
+            write = session.executeAsync(statement.setConsistencyLevel(settings.consistency()).setIdempotent(true)
+                    .setTimeout(timeout));
         } catch (RuntimeException e) {
             inFlight.release();
-            return CompletableFuture.failedFuture(new StoreUnavailableException("cannot write " + what, e));
+            writes.completed(StoreUnavailableException.because("cannot write " + what, e));
+            return;
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
         write.whenComplete((result, error) -> {
             inFlight.release();
-            if (error != null) {
-                done.completeExceptionally(StoreUnavailableException.because("cannot write " + what, error));
+            if (error == null) {
+                writes.completed(null);
+            } else if (error instanceof DriverTimeoutException) {
+                writes.completed(new StoreUnavailableException("cannot write " + what + ": Cassandra did not answer "
+                        + "within " + timeout.toMillis() + " ms (" + StoreSettings.WRITE_TIMEOUT + ")", error));
             } else {
-                done.complete(null);
+                writes.completed(StoreUnavailableException.because("cannot write " + what, error));
             }
         });
-        return done;
     }
 
     private Row readOne(BoundStatement statement, String what) {
@@ -228,21 +237,6 @@ public final class CassandraTagStore implements TagStore {
             return session.execute(statement.setConsistencyLevel(settings.consistency()).setIdempotent(true)).one();
         } catch (DriverException e) {
             throw new StoreUnavailableException("cannot read " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void await(CompletableFuture<Void> all, MessageRecord message) {
-        try {
-            all.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted writing message " + message.messageKey(), e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof CompletionException ? e.getCause().getCause() : e.getCause();
-            if (cause instanceof StoreUnavailableException) {
-                throw (StoreUnavailableException) cause;
-            }
-            throw new StoreUnavailableException("cannot write message " + message.messageKey(), cause);
         }
     }
 

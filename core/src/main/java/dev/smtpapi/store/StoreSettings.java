@@ -6,6 +6,7 @@ import dev.smtpapi.config.InvalidOptionException;
 import dev.smtpapi.config.Options;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,6 +30,9 @@ public final class StoreSettings {
     public static final String MAX_REQUESTS_IN_FLIGHT = "cassandra_max_requests_in_flight";
     public static final String CACHE_MESSAGES = "cassandra_cache_messages";
     public static final String CACHE_RECIPIENTS = "cassandra_cache_recipients";
+    /** How long a mail waits for Cassandra to acknowledge its tag data before it follows on_store_failure. */
+    public static final String WRITE_TIMEOUT = "cassandra_write_timeout";
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(3);
 
     private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
 
@@ -44,6 +48,7 @@ public final class StoreSettings {
     private final int maxRequestsInFlight;
     private final int cachedMessages;
     private final int cachedRecipients;
+    private final Duration writeTimeout;
 
     private StoreSettings(Builder builder) {
         if (builder.contactPoints.isEmpty()) {
@@ -68,6 +73,10 @@ public final class StoreSettings {
         this.maxRequestsInFlight = builder.maxRequestsInFlight;
         this.cachedMessages = builder.cachedMessages;
         this.cachedRecipients = builder.cachedRecipients;
+        this.writeTimeout = Objects.requireNonNull(builder.writeTimeout, "writeTimeout");
+        if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+            throw new IllegalArgumentException("the write timeout must be positive, was " + writeTimeout);
+        }
     }
 
     public static Builder builder() {
@@ -107,6 +116,8 @@ public final class StoreSettings {
         builder.maxRequestsInFlight(options.integer(MAX_REQUESTS_IN_FLIGHT, builder.maxRequestsInFlight, 1, 10_000));
         builder.cachedMessages(options.integer(CACHE_MESSAGES, builder.cachedMessages, 0, 10_000_000));
         builder.cachedRecipients(options.integer(CACHE_RECIPIENTS, builder.cachedRecipients, 0, 100_000_000));
+        builder.writeTimeout(options.duration(WRITE_TIMEOUT, builder.writeTimeout, Duration.ofMillis(100),
+                Duration.ofMinutes(5)));
         return builder.build();
     }
 
@@ -185,14 +196,23 @@ public final class StoreSettings {
         return cachedRecipients;
     }
 
+    /**
+     * The longest a tag-data write waits for Cassandra: for a free request slot, and for each row it sent to be
+     * acknowledged. A mail with many recipients may take longer in all, as long as rows keep being stored.
+     */
+    public Duration writeTimeout() {
+        return writeTimeout;
+    }
+
     @Override
     public String toString() {
         return "StoreSettings{contactPoints=" + contactPoints + ", localDatacenter=" + localDatacenter
                 + ", keyspace=" + keyspace + ", user=" + username.orElse("(none)") + ", consistency=" + consistency
-                + ", createSchema=" + createSchema + ", replication=" + replication + "}";
+                + ", createSchema=" + createSchema + ", replication=" + replication + ", writeTimeout=" + writeTimeout.toMillis()
+                + "ms}";
     }
 
-    /** Defaults: 127.0.0.1:9042, datacenter1, keyspace smtpapi, LOCAL_QUORUM, schema created, RF 1. */
+    /** Defaults: 127.0.0.1:9042, datacenter1, keyspace smtpapi, LOCAL_QUORUM, schema created, RF 1, writes 3 s. */
     public static final class Builder {
         private List<InetSocketAddress> contactPoints = List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042));
         private String localDatacenter = "datacenter1";
@@ -206,6 +226,7 @@ public final class StoreSettings {
         private int maxRequestsInFlight = 256;
         private int cachedMessages = 10_000;
         private int cachedRecipients = 200_000;
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
 
         private Builder() {
         }
@@ -268,6 +289,11 @@ public final class StoreSettings {
 
         public Builder cachedRecipients(int value) {
             this.cachedRecipients = value;
+            return this;
+        }
+
+        public Builder writeTimeout(Duration value) {
+            this.writeTimeout = value;
             return this;
         }
 

@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.data.TupleValue;
+import dev.smtpapi.testsupport.LocalCassandra;
 import dev.smtpapi.token.TrackingToken;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,15 +25,15 @@ class CassandraTagStoreTest extends TagStoreContract {
 
     @BeforeAll
     static void connect() {
-        settings = LocalCassandra.settingsWithFreshKeyspace("store_test");
-        session = LocalCassandra.connect(settings);
+        settings = StoreSettings.builder().contactPoint(LocalCassandra.host(), LocalCassandra.port())
+                .keyspace(LocalCassandra.freshKeyspace("store_test")).build();
+        session = CassandraConnector.connect(settings);
         store = CassandraTagStore.create(session, settings);
     }
 
     @AfterAll
     static void dropKeyspace() {
-        session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + settings.keyspace())
-                .setTimeout(Duration.ofSeconds(60)));
+        LocalCassandra.dropKeyspace(session, settings.keyspace());
         session.close();
     }
 

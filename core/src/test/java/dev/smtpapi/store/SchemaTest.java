@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import dev.smtpapi.testsupport.LocalCassandra;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,9 +15,9 @@ class SchemaTest {
 
     @Test
     void theShippedCqlFileAndTheSchemaCreatedOnStartAreTheSame() {
-        StoreSettings created = LocalCassandra.settingsWithFreshKeyspace("schema_created");
-        StoreSettings shipped = LocalCassandra.settingsWithFreshKeyspace("schema_shipped");
-        try (CqlSession session = LocalCassandra.connect(created)) {
+        StoreSettings created = localSettings("schema_created");
+        StoreSettings shipped = localSettings("schema_shipped");
+        try (CqlSession session = CassandraConnector.connect(created)) {
             // The operator's way: the file as shipped, only its keyspace name changed, run statement by statement.
             String operatorsCopy = Schema.shippedCql().replace("smtpapi", shipped.keyspace());
             for (String statement : Schema.statements(operatorsCopy)) {
@@ -27,8 +28,8 @@ class SchemaTest {
                         .containsKeys("messages.links", "recipients.raw_rcpt_to");
                 assertThat(replication(session, created.keyspace())).isEqualTo(replication(session, shipped.keyspace()));
             } finally {
-                drop(session, created.keyspace());
-                drop(session, shipped.keyspace());
+                LocalCassandra.dropKeyspace(session, created.keyspace());
+                LocalCassandra.dropKeyspace(session, shipped.keyspace());
             }
         }
     }
@@ -70,7 +71,8 @@ class SchemaTest {
         return new TreeMap<>(row.getMap("replication", String.class, String.class)).toString();
     }
 
-    private static void drop(CqlSession session, String keyspace) {
-        session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(Duration.ofSeconds(60)));
+    private static StoreSettings localSettings(String purpose) {
+        return StoreSettings.builder().contactPoint(LocalCassandra.host(), LocalCassandra.port())
+                .keyspace(LocalCassandra.freshKeyspace(purpose)).build();
     }
 }

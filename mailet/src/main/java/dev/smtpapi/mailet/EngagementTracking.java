@@ -69,7 +69,7 @@ public class EngagementTracking extends GenericMailet {
                     + e.getMessage(), e);
         }
         metrics = new TrackingMetrics(metricFactory);
-        store = new StoreConnection(configuration.store(), Clock.systemUTC());
+        store = new StoreConnection(configuration.store());
         store.connectInBackground();
         unsubscribeMetrics = new UnsubscribeMetrics(metricFactory);
         UnsubscribeStores unsubscribeStores = new UnsubscribeStores(store, configuration.store());

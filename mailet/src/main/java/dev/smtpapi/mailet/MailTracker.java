@@ -7,6 +7,7 @@ import dev.smtpapi.rewrite.TrackedLink;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
+import dev.smtpapi.store.StoreUnavailableException;
 import dev.smtpapi.store.TagStore;
 import dev.smtpapi.token.TokenCodec;
 import jakarta.mail.MessagingException;
@@ -139,6 +140,14 @@ final class MailTracker {
 
     /** {@code raw} is the message without its X-MSYS-API header; {@code hadHeader} says whether it had one. */
     private void track(Mail mail, byte[] raw, boolean hadHeader, MailSettings settings) throws MessagingException {
+        TagStore tags;
+        try {
+            tags = store.get();
+        } catch (StoreUnavailableException e) {
+            // Known at once, before the parse: while Cassandra is away a mail costs no more than an untracked one.
+            onStoreFailure(mail, raw, hadHeader, mail.getRecipients().size(), e);
+            return;
+        }
         TrackableMessage parsed = TrackableMessage.parse(raw);
         if (!parsed.status().isRewritable()) {
             metrics.notRewritable().increment();
@@ -164,7 +173,6 @@ final class MailTracker {
         MessageRecord record = messageRecord(mail, parsed, settings, sentAt, expiry);
         ListUnsubscribeHeaders unsubscribeHeaders;
         try {
-            TagStore tags = store.get();
             tags.writeAll(record, recipientRecords(record.messageKey(), recipients));
             unsubscribeHeaders = listUnsubscribe.forMail(mail.getMessage(), settings, record.messageKey(), expiry);
         } catch (RuntimeException e) {

@@ -4,38 +4,52 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import dev.smtpapi.store.CampaignCounters;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.CassandraTagStore;
+import dev.smtpapi.store.Schema;
 import dev.smtpapi.store.StoreSettings;
 import dev.smtpapi.store.StoreUnavailableException;
 import dev.smtpapi.store.TagStore;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mailet's way to tag storage. It connects in the background and on use, never blocking {@code init()},
- * so James starts even while Cassandra is down; mail meanwhile follows {@code on_store_failure}. After a failed attempt the next
- * one waits {@link #RETRY_INTERVAL}, so a dead Cassandra does not cost every mail a connection timeout.
- * Thread-safe.
+ * The mailet's way to tag storage. James's spool threads never wait here: {@link #get()} hands out the store
+ * once it is connected and fails at once before that. One connector thread, started by
+ * {@link #connectInBackground()}, opens the session (after a first attempt that fails fast, the driver retries
+ * on its own reconnection schedule until a contact point answers), creates the schema, prepares the
+ * statements, and only then publishes the store. Once
+ * connected, the driver reconnects by itself after an outage, within about {@link CassandraConnector#RECONNECTION_MAX_DELAY}
+ * of Cassandra answering again; writes meanwhile fail at once or after {@code cassandra_write_timeout}, and the
+ * mail follows {@code on_store_failure}. Thread-safe.
  */
 final class StoreConnection implements AutoCloseable {
-    static final Duration RETRY_INTERVAL = Duration.ofSeconds(15);
+    /** Pause before the connector tries again after a failure the driver does not retry itself. */
+    static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How long {@link #connectInBackground()}, called from the mailet's init, waits for the first attempt: long
+     * enough for a busy Cassandra to create the schema; a refused or unanswered connection ends it sooner.
+     */
+    static final Duration FIRST_ATTEMPT_WAIT = Duration.ofSeconds(60);
     private static final Logger LOGGER = LoggerFactory.getLogger(StoreConnection.class);
 
     private final StoreSettings settings;
-    private final Clock clock;
+    private volatile TagStore store;
+    private volatile String notReady = "still connecting";
+    private volatile boolean closed;
+    private volatile Optional<CampaignCounters> counters = Optional.empty();
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
+    private Thread connector;
+    private CompletableFuture<CqlSession> connecting;
     private CqlSession session;
-    private TagStore store;
-    private Optional<CampaignCounters> counters = Optional.empty();
-    private Instant nextAttempt = Instant.MIN;
-    private String lastFailure = "";
-    private boolean closed;
 
-    StoreConnection(StoreSettings settings, Clock clock) {
+    StoreConnection(StoreSettings settings) {
         this.settings = settings;
-        this.clock = clock;
     }
 
     /**
@@ -43,82 +57,137 @@ final class StoreConnection implements AutoCloseable {
      * {@link dev.smtpapi.store.InMemoryTagStore} (whose {@code makeUnavailable()} plays Cassandra down).
      */
     static StoreConnection serving(TagStore store) {
-        StoreConnection connection = new StoreConnection(StoreSettings.builder().build(), Clock.systemUTC());
+        StoreConnection connection = new StoreConnection(StoreSettings.builder().build());
         connection.store = store;
         return connection;
     }
 
     /**
-     * Starts connecting on a background thread, so that James starts at once (even with Cassandra down) and
-     * the first tracked mail usually finds the connection, and the schema, ready rather than waiting for them.
-     * A failure here only schedules the next attempt, as in {@link #get}.
+     * Starts the connector thread and waits, at most {@link #FIRST_ATTEMPT_WAIT}, for its first attempt, so that
+     * mail arriving right after James starts finds tag storage ready when Cassandra is up. A refused connection
+     * ends that wait at once, an unanswered one after the driver's connection timeouts; either way James starts,
+     * and the connector goes on trying.
      */
     void connectInBackground() {
-        Thread connector = new Thread(() -> {
-            try {
-                get();
-            } catch (StoreUnavailableException e) {
-                // Logged by get(); mail arriving meanwhile follows on_store_failure.
+        synchronized (this) {
+            if (connector != null || store != null || closed) {
+                return;
             }
-        }, "smtpapi-store-connect");
-        connector.setDaemon(true);
-        connector.start();
+            connector = new Thread(this::connect, "smtpapi-store-connect");
+            connector.setDaemon(true);
+            // The driver reads its reference.conf through the context class loader; in James that loader cannot
+            // see the extension jar this class (and the driver) came from.
+            connector.setContextClassLoader(StoreConnection.class.getClassLoader());
+            connector.start();
+        }
+        try {
+            firstAttempt.await(FIRST_ATTEMPT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
-     * The store, connecting first when needed.
+     * The store, without waiting.
      *
-     * @throws StoreUnavailableException when Cassandra cannot be reached now, or could not be recently
+     * @throws StoreUnavailableException when there is no session to Cassandra yet
      */
-    synchronized TagStore get() {
-        if (store != null) {
-            return store;
-        }
+    TagStore get() {
         if (closed) {
             throw new StoreUnavailableException("the mailet is shutting down", null);
         }
-        Instant now = clock.instant();
-        if (now.isBefore(nextAttempt)) {
-            throw new StoreUnavailableException("not connected to Cassandra " + settings.contactPoints()
-                    + " (last attempt failed: " + lastFailure + "; next attempt after " + nextAttempt + ")", null);
+        TagStore current = store;
+        if (current != null) {
+            return current;
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        // The driver reads its reference.conf through the context class loader; in James that loader cannot see
-        // the extension jar this class (and the driver) came from.
-        thread.setContextClassLoader(StoreConnection.class.getClassLoader());
-        try {
-            CqlSession opened = CassandraConnector.connect(settings);
+        throw new StoreUnavailableException("not connected to Cassandra " + settings.contactPoints() + " ("
+                + notReady + ")", null);
+    }
+
+    private void connect() {
+        boolean untilAnswered = false;
+        while (!closed) {
             try {
-                store = CassandraTagStore.create(opened, settings);
+                CqlSession opened = open(untilAnswered);
+                if (opened == null) {
+                    return;
+                }
+                if (settings.createSchema()) {
+                    Schema.create(opened, settings.keyspace(), settings.replication());
+                }
+                CassandraTagStore ready = CassandraTagStore.create(opened, settings);
+                Optional<CampaignCounters> readyCounters = campaignCounters(opened);
+                synchronized (this) {
+                    if (!closed) {
+                        counters = readyCounters;
+                        store = ready;
+                        LOGGER.info("Connected to tag storage: {}", settings);
+                    }
+                }
+                return;
             } catch (RuntimeException e) {
-                opened.close();
-                throw e;
+                notReady = StoreUnavailableException.because("last attempt failed", e).getMessage();
+                LOGGER.warn("Tag storage {} not ready, mail follows on_store_failure meanwhile; trying again in "
+                        + "{} ms: {}", settings.contactPoints(), RETRY_INTERVAL.toMillis(), notReady);
+            } finally {
+                firstAttempt.countDown();
             }
-            session = opened;
-            counters = campaignCounters(opened);
-            LOGGER.info("Connected to tag storage: {}", settings);
-            return store;
-        } catch (RuntimeException e) {
-            nextAttempt = now.plus(RETRY_INTERVAL);
-            lastFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
-            LOGGER.warn("Cannot connect to tag storage {}; retrying after {}: {}", settings.contactPoints(),
-                    nextAttempt, lastFailure);
-            throw new StoreUnavailableException("cannot connect to Cassandra " + settings.contactPoints() + ": "
-                    + lastFailure, e);
-        } finally {
-            thread.setContextClassLoader(previous);
+            // The first attempt fails fast; the next ones leave the retrying to the driver's reconnection.
+            untilAnswered = true;
+            try {
+                Thread.sleep(RETRY_INTERVAL.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 
-    /** The open session, connecting first when needed: the suppression list shares it with tag storage. */
+    /** The session, opened or still open from an attempt whose schema step failed; null once closed. */
+    private CqlSession open(boolean untilAnswered) {
+        CompletableFuture<CqlSession> attempt;
+        synchronized (this) {
+            if (closed) {
+                return null;
+            }
+            if (session != null) {
+                return session;
+            }
+            attempt = CassandraConnector.connectAsync(settings, untilAnswered);
+            connecting = attempt;
+        }
+        try {
+            CqlSession opened = attempt.get();
+            synchronized (this) {
+                connecting = null;
+                if (closed) {
+                    opened.closeAsync();
+                    return null;
+                }
+                session = opened;
+                return opened;
+            }
+        } catch (CancellationException e) {
+            return null;
+        } catch (InterruptedException e) {
+            attempt.cancel(true);
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            throw StoreUnavailableException.because("cannot connect to Cassandra " + settings.contactPoints(),
+                    e.getCause());
+        }
+    }
+
+    /**
+     * The session tag storage uses, once it is ready, for the stores that share it (the suppression list); null
+     * while there is none. Never waits: a caller without a session follows {@code on_store_failure}.
+     */
     synchronized CqlSession session() {
-        get();
-        return session;
+        return store == null ? null : session;
     }
 
     /** The copies-sent counters of the report page, once connected; empty if their table cannot be used. */
-    synchronized Optional<CampaignCounters> counters() {
+    Optional<CampaignCounters> counters() {
         return counters;
     }
 
@@ -132,13 +201,23 @@ final class StoreConnection implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (session != null) {
-            session.close();
-            session = null;
+    public void close() {
+        CqlSession open;
+        synchronized (this) {
+            closed = true;
             store = null;
             counters = Optional.empty();
+            if (connecting != null) {
+                connecting.cancel(true);
+            }
+            if (connector != null) {
+                connector.interrupt();
+            }
+            open = session;
+            session = null;
+        }
+        if (open != null) {
+            open.close();
         }
     }
 }
