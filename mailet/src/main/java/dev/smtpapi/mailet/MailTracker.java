@@ -10,18 +10,14 @@ import dev.smtpapi.store.RecipientRecord;
 import dev.smtpapi.store.TrackingStore;
 import dev.smtpapi.token.TokenCodec;
 import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import jakarta.mail.util.SharedByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
@@ -50,7 +46,6 @@ final class MailTracker {
     static final AttributeName NOT_SENT_BY_MAILET = AttributeName.of("dev.smtpapi.not_sent_by_mailet");
 
     private static final Logger LOGGER = LoggerFactory.getLogger(EngagementTracking.class);
-    private static final Session SESSION = Session.getInstance(new Properties());
     private static final byte[] SPLIT_STUB = "Subject: (split into one tracked copy per recipient)\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
@@ -71,6 +66,11 @@ final class MailTracker {
         this.clock = clock;
     }
 
+    /**
+     * Decides and does what the mail needs. Nothing in a message makes this throw: a message that cannot be read
+     * or rewritten goes on unchanged (less its X-MSYS-API header when it can be read). It throws only when
+     * James could not queue the tracked copies, after the original was left holding the recipients not served.
+     */
     void process(Mail mail) throws MessagingException {
         if (mail.getAttribute(TRACKED).isPresent()) {
             if (mail.removeAttribute(NOT_SENT_BY_MAILET).isPresent()) {
@@ -78,6 +78,39 @@ final class MailTracker {
             }
             return;
         }
+        Optional<Prepared> prepared;
+        try {
+            prepared = prepare(mail);
+        } catch (MessagingException | RuntimeException e) {
+            metrics.notRewritable().increment();
+            LOGGER.error("Mail {}: passed on as it is, its message could not be read: {}", mail.getName(),
+                    e.toString(), e);
+            return;
+        }
+        if (prepared.isEmpty()) {
+            return;
+        }
+        byte[] raw = prepared.get().raw();
+        try {
+            track(mail, raw, prepared.get().headerLines(), prepared.get().settings());
+        } catch (RuntimeException e) {
+            // A bug met by some input: the mail goes on untracked (to the recipients a split had not served yet).
+            metrics.notRewritable().increment();
+            LOGGER.error("Mail {}: delivered untracked to its {} remaining recipients, tracking failed: {}",
+                    mail.getName(), mail.getRecipients().size(), e.toString(), e);
+            mail.setMessage(mimeMessage(raw));
+        }
+    }
+
+    /**
+     * What {@link #track} needs: the message bytes less X-MSYS-API (which the mail already holds), the header's
+     * lines as they were, and the settings.
+     */
+    private record Prepared(byte[] raw, List<String> headerLines, MailSettings settings) {
+    }
+
+    /** Reads header and attributes; handles every mail that is not to be tracked, and says so by empty. */
+    private Optional<Prepared> prepare(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         String[] headerValues = message.getHeader(XMsysApiHeader.NAME);
         boolean hasHeader = headerValues != null && headerValues.length > 0;
@@ -90,7 +123,7 @@ final class MailTracker {
                     XMsysApiHeader.NAME, e.getMessage());
             mail.setErrorMessage(e.smtpReply());
             mail.setState(Mail.ERROR);
-            return;
+            return Optional.empty();
         }
         AttributeOverrides attributes = AttributeOverrides.read(mail, (attribute, problem) -> {
             metrics.badAttribute().increment();
@@ -105,11 +138,16 @@ final class MailTracker {
         if (!settings.tracked() || mail.getRecipients().isEmpty()) {
             metrics.untrackedMails().increment();
             if (hasHeader) {
-                deliverUntracked(mail, withoutHeader(message), true);
+                // The mail goes on as it came, less its X-MSYS-API header; without one it is not touched at all.
+                mail.setMessage(mimeMessage(MessageBytes.read(message, XMsysApiHeader.NAME)));
             }
-            return;
+            return Optional.empty();
         }
-        track(mail, withoutHeader(message), hasHeader, settings);
+        List<String> headerLines = Collections.list(message.getMatchingHeaderLines(new String[] {XMsysApiHeader.NAME}));
+        byte[] raw = MessageBytes.read(message, XMsysApiHeader.NAME);
+        // From here on the mail holds these bytes (the mail's untracked form), and James's copy of it can go.
+        mail.setMessage(mimeMessage(raw));
+        return Optional.of(new Prepared(raw, headerLines, settings));
     }
 
     private static XMsysApiHeader parseHeader(String[] values) throws InvalidHeaderException {
@@ -119,20 +157,22 @@ final class MailTracker {
         return XMsysApiHeader.parse(values[0]);
     }
 
-    /** {@code raw} is the message without its X-MSYS-API header; {@code hadHeader} says whether it had one. */
-    private void track(Mail mail, byte[] raw, boolean hadHeader, MailSettings settings) throws MessagingException {
+    /**
+     * {@code raw} is the message without its X-MSYS-API header, and the mail already holds it: a mail that is not
+     * tracked after all needs nothing more. {@code headerLines} are the X-MSYS-API lines it had.
+     */
+    private void track(Mail mail, byte[] raw, List<String> headerLines, MailSettings settings)
+            throws MessagingException {
         TrackableMessage parsed = TrackableMessage.parse(raw);
         if (!parsed.status().isRewritable()) {
             metrics.notRewritable().increment();
             LOGGER.warn("Mail {}: delivered unchanged, not rewritable ({}): {}", mail.getName(), parsed.status(),
                     parsed.statusDetail());
-            deliverUntracked(mail, raw, hadHeader);
             return;
         }
         if (!settings.openTracking() && parsed.links().isEmpty()) {
             // Click tracking only, and nothing to click: splitting would give every recipient the same bytes.
             metrics.untrackedMails().increment();
-            deliverUntracked(mail, raw, hadHeader);
             return;
         }
         if (parsed.unverifiableLinkCount() > 0) {
@@ -148,7 +188,7 @@ final class MailTracker {
             TrackingStore tags = store.get();
             tags.writeAll(record, recipientRecords(record.messageKey(), recipients));
         } catch (RuntimeException e) {
-            onStoreFailure(mail, raw, hadHeader, recipients.size(), e);
+            onStoreFailure(mail, raw, headerLines, recipients.size(), e);
             return;
         }
 
@@ -212,28 +252,21 @@ final class MailTracker {
         mail.setState(Mail.GHOST);
     }
 
-    private void onStoreFailure(Mail mail, byte[] rawWithoutHeader, boolean hadHeader, int recipients,
+    private void onStoreFailure(Mail mail, byte[] rawWithoutHeader, List<String> headerLines, int recipients,
             RuntimeException cause) throws MessagingException {
         Optional<String> processor = configuration.onStoreFailure().processor();
         if (processor.isPresent()) {
             metrics.storeFailureRerouted().increment();
             LOGGER.warn("Mail {}: tag storage unavailable, sent to processor {} ({} recipients): {}",
                     mail.getName(), processor.get(), recipients, cause.getMessage());
-            // Unchanged, header included, so that a retry through this mailet tracks it as asked.
+            // With its header again, so that a retry through this mailet tracks it as asked.
+            mail.setMessage(mimeMessage(MessageBytes.withHeaderLines(headerLines, rawWithoutHeader)));
             mail.setErrorMessage("smtpapi tag storage unavailable: " + cause.getMessage());
             mail.setState(processor.get());
         } else {
             metrics.storeFailureDeliveredUntracked().increment();
             LOGGER.warn("Mail {}: tag storage unavailable, delivered untracked ({} recipients): {}",
                     mail.getName(), recipients, cause.getMessage());
-            deliverUntracked(mail, rawWithoutHeader, hadHeader);
-        }
-    }
-
-    /** The mail goes on as it came, less its X-MSYS-API header; a mail without one is not touched at all. */
-    private static void deliverUntracked(Mail mail, byte[] rawWithoutHeader, boolean hadHeader)
-            throws MessagingException {
-        if (hadHeader) {
             mail.setMessage(mimeMessage(rawWithoutHeader));
         }
     }
@@ -268,21 +301,8 @@ final class MailTracker {
         return records;
     }
 
-    private static byte[] withoutHeader(MimeMessage message) throws MessagingException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            message.writeTo(out);
-        } catch (IOException e) {
-            throw new MessagingException("cannot read the message", e);
-        }
-        return TrackableMessage.withoutHeader(out.toByteArray(), XMsysApiHeader.NAME);
+    static MimeMessage mimeMessage(byte[] raw) throws MessagingException {
+        return MessageBytes.asMessage(raw);
     }
 
-    /**
-     * A message whose bytes are exactly {@code raw}: parsed, not rebuilt, and never saveChanges()d here. The
-     * shared stream lets Jakarta Mail keep the body as a view of {@code raw} instead of copying it.
-     */
-    static MimeMessage mimeMessage(byte[] raw) throws MessagingException {
-        return new MimeMessage(SESSION, new SharedByteArrayInputStream(raw));
-    }
 }
