@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -38,20 +39,35 @@ public class EngagementTracking extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(EngagementTracking.class);
 
     private final Optional<MetricFactory> metricFactory;
+    private final Optional<MailQueueFactory<?>> mailQueues;
     private TrackingConfiguration configuration;
     private TrackingMetrics metrics;
     private StoreConnection store;
     private MailTracker tracker;
 
-    /** For James: its metric factory receives the mailet's counts. */
+    /**
+     * For James: its metric factory receives the mailet's counts, and tracked copies go straight into its spool
+     * (see {@link CopyQueue#spool}).
+     */
     @Inject
-    public EngagementTracking(MetricFactory metricFactory) {
+    public EngagementTracking(MetricFactory metricFactory, MailQueueFactory<?> mailQueues) {
         this.metricFactory = Optional.of(Objects.requireNonNull(metricFactory, "metricFactory"));
+        this.mailQueues = Optional.of(Objects.requireNonNull(mailQueues, "mailQueues"));
     }
 
-    /** Without James's metrics: the counts are kept in {@link #metrics()} only. */
+    /** With a metric factory but no mail queues: copies go through {@code MailetContext.sendMail}. */
+    public EngagementTracking(MetricFactory metricFactory) {
+        this.metricFactory = Optional.of(Objects.requireNonNull(metricFactory, "metricFactory"));
+        this.mailQueues = Optional.empty();
+    }
+
+    /**
+     * Outside James's injector: the counts are kept in {@link #metrics()} only, and copies are queued with
+     * {@code MailetContext.sendMail} (see {@link CopyQueue#fromMailetContext}).
+     */
     public EngagementTracking() {
         this.metricFactory = Optional.empty();
+        this.mailQueues = Optional.empty();
     }
 
     @Override
@@ -70,7 +86,9 @@ public class EngagementTracking extends GenericMailet {
         metrics = new TrackingMetrics(metricFactory);
         store = new StoreConnection(configuration.store(), Clock.systemUTC());
         store.connectInBackground();
-        tracker = new MailTracker(configuration, codec, store, getMailetContext(), metrics, Clock.systemUTC());
+        CopyQueue copies = mailQueues.map(CopyQueue::spool)
+                .orElseGet(() -> CopyQueue.fromMailetContext(getMailetContext()));
+        tracker = new MailTracker(configuration, codec, store, copies, metrics, Clock.systemUTC());
         LOGGER.info("EngagementTracking ready: {}", configuration);
     }
 

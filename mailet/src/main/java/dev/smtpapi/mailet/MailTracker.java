@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,7 +24,6 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
-import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +36,6 @@ import org.slf4j.LoggerFactory;
 final class MailTracker {
     /** Set on every tracked copy, holding its message key; a mail carrying it is never tracked again. */
     static final AttributeName TRACKED = AttributeName.of("dev.smtpapi.message_key");
-    /**
-     * Set on copies of a mail that James had not marked "sent by mailet". James's {@code sendMail} marks every
-     * copy so; this mailet takes the mark off again when the copy comes back, so that a {@code SentByMailet}
-     * matcher (often part of the relay rule) judges the copy as it judged the original.
-     */
-    static final AttributeName NOT_SENT_BY_MAILET = AttributeName.of("dev.smtpapi.not_sent_by_mailet");
 
     private static final Logger LOGGER = LoggerFactory.getLogger(EngagementTracking.class);
     private static final byte[] SPLIT_STUB = "Subject: (split into one tracked copy per recipient)\r\n\r\n"
@@ -52,16 +44,16 @@ final class MailTracker {
     private final TrackingConfiguration configuration;
     private final TokenCodec codec;
     private final StoreConnection store;
-    private final MailetContext context;
+    private final CopyQueue copies;
     private final TrackingMetrics metrics;
     private final Clock clock;
 
-    MailTracker(TrackingConfiguration configuration, TokenCodec codec, StoreConnection store, MailetContext context,
+    MailTracker(TrackingConfiguration configuration, TokenCodec codec, StoreConnection store, CopyQueue copies,
             TrackingMetrics metrics, Clock clock) {
         this.configuration = configuration;
         this.codec = codec;
         this.store = store;
-        this.context = context;
+        this.copies = copies;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -73,9 +65,7 @@ final class MailTracker {
      */
     void process(Mail mail) throws MessagingException {
         if (mail.getAttribute(TRACKED).isPresent()) {
-            if (mail.removeAttribute(NOT_SENT_BY_MAILET).isPresent()) {
-                mail.removeAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE.getName());
-            }
+            CopyQueue.judgedAsItsOriginal(mail);
             return;
         }
         Optional<Prepared> prepared;
@@ -92,7 +82,7 @@ final class MailTracker {
         }
         byte[] raw = prepared.get().raw();
         try {
-            track(mail, raw, prepared.get().headerLines(), prepared.get().settings());
+            track(mail, new Untracked(raw, prepared.get().untrackedFormSet()), prepared.get().settings());
         } catch (RuntimeException e) {
             // A bug met by some input: the mail goes on untracked (to the recipients a split had not served yet).
             metrics.notRewritable().increment();
@@ -103,10 +93,10 @@ final class MailTracker {
     }
 
     /**
-     * What {@link #track} needs: the message bytes less X-MSYS-API (which the mail already holds), the header's
-     * lines as they were, and the settings.
+     * What {@link #track} needs: the message bytes less X-MSYS-API, whether the mail already holds them, and the
+     * settings.
      */
-    private record Prepared(byte[] raw, List<String> headerLines, MailSettings settings) {
+    private record Prepared(byte[] raw, boolean untrackedFormSet, MailSettings settings) {
     }
 
     /** Reads header and attributes; handles every mail that is not to be tracked, and says so by empty. */
@@ -143,11 +133,14 @@ final class MailTracker {
             }
             return Optional.empty();
         }
-        List<String> headerLines = Collections.list(message.getMatchingHeaderLines(new String[] {XMsysApiHeader.NAME}));
         byte[] raw = MessageBytes.read(message, XMsysApiHeader.NAME);
-        // From here on the mail holds these bytes (the mail's untracked form), and James's copy of it can go.
-        mail.setMessage(mimeMessage(raw));
-        return Optional.of(new Prepared(raw, headerLines, settings));
+        // Unless a store failure may send the mail, header and all, to another processor for a retry, the mail
+        // holds these bytes (its untracked form) from here on, and James's copy of the message can go.
+        boolean untrackedFormSet = !hasHeader || configuration.onStoreFailure().processor().isEmpty();
+        if (untrackedFormSet) {
+            mail.setMessage(mimeMessage(raw));
+        }
+        return Optional.of(new Prepared(raw, untrackedFormSet, settings));
     }
 
     private static XMsysApiHeader parseHeader(String[] values) throws InvalidHeaderException {
@@ -157,22 +150,30 @@ final class MailTracker {
         return XMsysApiHeader.parse(values[0]);
     }
 
-    /**
-     * {@code raw} is the message without its X-MSYS-API header, and the mail already holds it: a mail that is not
-     * tracked after all needs nothing more. {@code headerLines} are the X-MSYS-API lines it had.
-     */
-    private void track(Mail mail, byte[] raw, List<String> headerLines, MailSettings settings)
-            throws MessagingException {
+    /** The message without its X-MSYS-API header, and whether the mail holds it already. */
+    private record Untracked(byte[] raw, boolean set) {
+        /** The mail goes on as it came, less its X-MSYS-API header. */
+        void deliver(Mail mail) throws MessagingException {
+            if (!set) {
+                mail.setMessage(mimeMessage(raw));
+            }
+        }
+    }
+
+    private void track(Mail mail, Untracked untracked, MailSettings settings) throws MessagingException {
+        byte[] raw = untracked.raw();
         TrackableMessage parsed = TrackableMessage.parse(raw);
         if (!parsed.status().isRewritable()) {
             metrics.notRewritable().increment();
             LOGGER.warn("Mail {}: delivered unchanged, not rewritable ({}): {}", mail.getName(), parsed.status(),
                     parsed.statusDetail());
+            untracked.deliver(mail);
             return;
         }
         if (!settings.openTracking() && parsed.links().isEmpty()) {
             // Click tracking only, and nothing to click: splitting would give every recipient the same bytes.
             metrics.untrackedMails().increment();
+            untracked.deliver(mail);
             return;
         }
         if (parsed.unverifiableLinkCount() > 0) {
@@ -188,7 +189,7 @@ final class MailTracker {
             TrackingStore tags = store.get();
             tags.writeAll(record, recipientRecords(record.messageKey(), recipients));
         } catch (RuntimeException e) {
-            onStoreFailure(mail, raw, headerLines, recipients.size(), e);
+            onStoreFailure(mail, untracked, recipients.size(), e);
             return;
         }
 
@@ -217,7 +218,6 @@ final class MailTracker {
     private void split(Mail mail, byte[] raw, TrackableMessage parsed, TrackingUrls urls, Attribute marker,
             List<MailAddress> recipients) throws MessagingException {
         String processor = mail.getState() == null ? Mail.DEFAULT : mail.getState();
-        boolean sentByMailet = mail.getAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE.getName()).isPresent();
         List<MailAddress> served = new ArrayList<>(recipients.size());
         // duplicate() copies the message (in James, to a temporary file), and every copy replaces it at once:
         // the original, ghosted at the end, lends the copies a stub instead of its whole body.
@@ -229,11 +229,8 @@ final class MailTracker {
                 copy.setRecipients(List.of(recipients.get(i)));
                 copy.setMessage(mimeMessage(parsed.render(urls.forRecipient(i))));
                 copy.setAttribute(marker);
-                if (!sentByMailet) {
-                    copy.setAttribute(new Attribute(NOT_SENT_BY_MAILET, AttributeValue.of(true)));
-                }
                 try {
-                    context.sendMail(copy, processor);
+                    copies.enqueue(copy, processor);
                 } finally {
                     // The spool keeps its own copy; ours (and its temporary file, in James) must go now.
                     LifecycleUtil.dispose(copy);
@@ -252,22 +249,20 @@ final class MailTracker {
         mail.setState(Mail.GHOST);
     }
 
-    private void onStoreFailure(Mail mail, byte[] rawWithoutHeader, List<String> headerLines, int recipients,
-            RuntimeException cause) throws MessagingException {
+    private void onStoreFailure(Mail mail, Untracked untracked, int recipients, RuntimeException cause) throws MessagingException {
         Optional<String> processor = configuration.onStoreFailure().processor();
         if (processor.isPresent()) {
             metrics.storeFailureRerouted().increment();
             LOGGER.warn("Mail {}: tag storage unavailable, sent to processor {} ({} recipients): {}",
                     mail.getName(), processor.get(), recipients, cause.getMessage());
-            // With its header again, so that a retry through this mailet tracks it as asked.
-            mail.setMessage(mimeMessage(MessageBytes.withHeaderLines(headerLines, rawWithoutHeader)));
+            // Unchanged, header included (see prepare), so that a retry through this mailet tracks it as asked.
             mail.setErrorMessage("smtpapi tag storage unavailable: " + cause.getMessage());
             mail.setState(processor.get());
         } else {
             metrics.storeFailureDeliveredUntracked().increment();
             LOGGER.warn("Mail {}: tag storage unavailable, delivered untracked ({} recipients): {}",
                     mail.getName(), recipients, cause.getMessage());
-            mail.setMessage(mimeMessage(rawWithoutHeader));
+            untracked.deliver(mail);
         }
     }
 

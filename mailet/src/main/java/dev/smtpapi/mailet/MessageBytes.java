@@ -10,7 +10,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Enumeration;
-import java.util.List;
 import java.util.Properties;
 
 /**
@@ -85,16 +84,6 @@ final class MessageBytes {
     private static byte[] written(MimeMessage message, String droppedHeader) throws MessagingException, IOException {
         Buffer out = new Buffer(Math.max(message.getSize(), 0) + 4096);
         message.writeTo(out, new String[] {droppedHeader});
-        return out.toByteArray();
-    }
-
-    /** {@code raw} with {@code headerLines} (unfolded or folded, without line ends) put first in its header. */
-    static byte[] withHeaderLines(List<String> headerLines, byte[] raw) {
-        Buffer out = new Buffer(raw.length + 256);
-        for (String line : headerLines) {
-            writeHeaderLine(line, out);
-        }
-        out.write(raw);
         return out.toByteArray();
     }
 

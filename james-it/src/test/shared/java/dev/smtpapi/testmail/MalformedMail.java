@@ -14,9 +14,9 @@ import java.util.Random;
  * after it. Every message is otherwise one that SMTP carries: CRLF line ends, lines under 998 octets, no bare
  * CR or LF, and no line that is a lone dot.
  *
- * <p>Each message has a unique subject ({@code Malformed <run> #<n> <shape>}) to find it again, half of them a
- * {@code Bcc} header (which the {@code RemoveMimeHeader bcc} mailet that James's configuration runs first
- * removes), and an {@code X-MSYS-API} header that leaves the body untracked: either tracking off, or click
+ * <p>Each message has a unique subject ({@code Malformed <run> #<n> <shape>}) to find it again, a {@code Bcc}
+ * header (see {@link Bcc}; the {@code RemoveMimeHeader bcc} mailet that James's configuration runs first
+ * removes it), and an {@code X-MSYS-API} header that leaves the body untracked: either tracking off, or click
  * tracking only on a body without links. So the body delivered must be the body sent.
  *
  * <p>Shared by the in-process James 3.9 tests ({@code james-it}) and the James 3.8.1 end-to-end tests
@@ -61,17 +61,30 @@ public final class MalformedMail {
         "{\"options\":{\"open_tracking\":false,\"click_tracking\":false}}",
         "{\"campaign_id\":\"malformed\",\"options\":{\"open_tracking\":false,\"click_tracking\":true}}"};
 
+    /** Which messages get a {@code Bcc} header. */
+    public enum Bcc {
+        /** Every message: the shipped {@code RemoveMimeHeader bcc} changes each one. */
+        EVERY,
+        /**
+         * Half of them: James 3.9's {@code RemoveMimeHeader} saves what it changed, after which Jakarta Mail never
+         * rebuilds the message, so a test of a mailet that changes a header without saving needs the other half.
+         */
+        HALF
+    }
+
     private final Random random;
     private final String run;
+    private final Bcc bcc;
 
-    private MalformedMail(long seed, String run) {
+    private MalformedMail(long seed, String run, Bcc bcc) {
         this.random = new Random(seed);
         this.run = run;
+        this.bcc = bcc;
     }
 
     /** {@code count} messages from {@code seed}; {@code run} goes into every subject to tell runs apart. */
-    public static List<Message> generate(long seed, int count, String run) {
-        MalformedMail generator = new MalformedMail(seed, run);
+    public static List<Message> generate(long seed, int count, String run, Bcc bcc) {
+        MalformedMail generator = new MalformedMail(seed, run, bcc);
         List<Message> messages = new ArrayList<>(count);
         Shape[] shapes = Shape.values();
         for (int n = 0; n < count; n++) {
@@ -98,8 +111,7 @@ public final class MalformedMail {
         Mail mail = new Mail();
         mail.line("From: Billing <billing@shop.demo.local>");
         mail.line("To: customer-" + number + "@example.com");
-        if (number / 2 % 2 == 0) {
-            // RemoveMimeHeader bcc saves the message it changed (James 3.9): Jakarta Mail then never rebuilds it.
+        if (bcc == Bcc.EVERY || number / 2 % 2 == 0) {
             mail.line("Bcc: archive-" + number + "@shop.demo.local");
         }
         mail.line("Subject: " + subject);
