@@ -6,14 +6,14 @@
 # start:  builds tracker-web when its stand-alone lib/ folder is missing, writes a default configuration when
 #         none exists, starts dev.smtpapi.tracker.web.TrackerServer detached (setsid, PID file, log file),
 #         waits until /healthz answers, then prints the URL and the log's path. A second start does nothing.
-# stop:   SIGTERM by the PID file, after checking that the PID is the tracker; the tracker flushes its event
-#         queue to the spool and stops. SIGKILL after $TRACKER_STOP_TIMEOUT seconds.
+# stop:   SIGTERM by the PID file, after checking that the PID is the tracker; the tracker closes its
+#         event log and stops (every answered event is already on disk). SIGKILL after $TRACKER_STOP_TIMEOUT seconds.
 # status: running or not, and what /healthz says.
 # run:    the same in the foreground (Ctrl-C stops it cleanly).
 #
 # Configuration: the properties file $SMTPAPI_TRACKER_CONFIG (default .smtpapi/tracker/tracker.properties,
-# written on first start with the signing-key file .smtpapi/keys, a random api_key and the spool under
-# .smtpapi/tracker/spool), overridden by SMTPAPI_<OPTION> environment variables, e.g.
+# written on first start with the signing-key file .smtpapi/keys, a random api_key and the event log under
+# .smtpapi/tracker/events), overridden by SMTPAPI_<OPTION> environment variables, e.g.
 # SMTPAPI_LISTEN_PORT=8081 or SMTPAPI_CASSANDRA_CONTACT_POINTS=127.0.0.1:19042.
 # Other settings: TRACKER_JAVA (java to run with; default: the JDK >= 21 that builds it, see scripts/lib/java.sh),
 # TRACKER_HEAP (default 512m), TRACKER_STATE_DIR (default .smtpapi/tracker).
@@ -94,7 +94,7 @@ listen_address=127.0.0.1
 listen_port=8080
 cassandra_contact_points=127.0.0.1:9042
 cassandra_keyspace=smtpapi
-spool_dir=$STATE_DIR/spool
+event_log_dir=$STATE_DIR/events
 # trusted_proxies=127.0.0.1
 CONF
   say "wrote a default configuration: $CONFIG"
@@ -149,7 +149,7 @@ cmd_start() {
       break
     fi
     if [[ "$answer" == *" 503" ]]; then
-      say "started, but Cassandra does not answer: clicks are served from cache and events are spooled"
+      say "started, but Cassandra does not answer: clicks are served from cache and events wait in the event log"
       break
     fi
     if ! kill -0 "$pid" 2>/dev/null; then
@@ -180,7 +180,7 @@ cmd_stop() {
   kill -TERM "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null; do
     if (( waited >= STOP_TIMEOUT * 2 )); then
-      say "did not stop within ${STOP_TIMEOUT}s; sending SIGKILL (queued events may be lost; spooled ones are kept)"
+      say "did not stop within ${STOP_TIMEOUT}s; sending SIGKILL (no answered event is lost: they are in the event log)"
       kill -KILL "$pid" 2>/dev/null || true
       break
     fi

@@ -10,28 +10,26 @@ import java.util.UUID;
 /**
  * What tag storage keeps once per message, whatever its number of recipients: the engagement data of the
  * X-MSYS-API header or the mail attributes, and the table of tracked links that click tokens index into.
+ * Times are kept as Cassandra stores them: {@code sentAt} to the millisecond, {@code expiry} (which tokens
+ * carry) to the second.
+ *
+ * @param messageId the id events report as {@code message_id}
+ * @param metadataJson the metadata JSON object, as text; empty when there was none or it was larger than allowed
+ * @param clickEventsCarryMetadata {@code click_tracking_include_metadata}: whether click events carry the metadata
+ * @param expiry when the links stop recording events; tag storage keeps the data until then
  */
-public final class MessageRecord {
-    private final UUID messageKey;
-    private final String messageId;
-    private final Optional<String> campaignId;
-    private final Optional<String> metadataJson;
-    private final ImmutableList<String> tags;
-    private final boolean clickEventsCarryMetadata;
-    private final Instant sentAt;
-    private final Instant expiry;
-    private final ImmutableList<LinkRecord> links;
-
-    private MessageRecord(Builder builder) {
-        this.messageKey = Objects.requireNonNull(builder.messageKey, "messageKey");
-        this.messageId = Objects.requireNonNull(builder.messageId, "messageId");
-        this.campaignId = Objects.requireNonNull(builder.campaignId, "campaignId");
-        this.metadataJson = Objects.requireNonNull(builder.metadataJson, "metadataJson");
-        this.tags = ImmutableList.copyOf(builder.tags);
-        this.clickEventsCarryMetadata = builder.clickEventsCarryMetadata;
-        this.sentAt = Objects.requireNonNull(builder.sentAt, "sentAt");
-        this.expiry = Objects.requireNonNull(builder.expiry, "expiry");
-        this.links = ImmutableList.copyOf(builder.links);
+public record MessageRecord(UUID messageKey, String messageId, Optional<String> campaignId,
+        Optional<String> metadataJson, List<String> tags, boolean clickEventsCarryMetadata, Instant sentAt,
+        Instant expiry, List<LinkRecord> links) {
+    public MessageRecord {
+        Objects.requireNonNull(messageKey, "messageKey");
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(campaignId, "campaignId");
+        Objects.requireNonNull(metadataJson, "metadataJson");
+        tags = ImmutableList.copyOf(tags);
+        sentAt = Instant.ofEpochMilli(Objects.requireNonNull(sentAt, "sentAt").toEpochMilli());
+        expiry = Instant.ofEpochSecond(Objects.requireNonNull(expiry, "expiry").getEpochSecond());
+        links = ImmutableList.copyOf(links);
         if (!expiry.isAfter(sentAt)) {
             throw new IllegalArgumentException("expiry " + expiry + " must be after sentAt " + sentAt);
         }
@@ -41,74 +39,18 @@ public final class MessageRecord {
         return new Builder();
     }
 
-    public UUID messageKey() {
-        return messageKey;
-    }
-
-    /** The id events report as {@code message_id}. */
-    public String messageId() {
-        return messageId;
-    }
-
-    public Optional<String> campaignId() {
-        return campaignId;
-    }
-
-    /** The metadata JSON object, as text; empty when there was none or it was larger than allowed. */
-    public Optional<String> metadataJson() {
-        return metadataJson;
-    }
-
-    public List<String> tags() {
-        return tags;
-    }
-
-    /** {@code click_tracking_include_metadata}: whether click events carry the metadata. */
-    public boolean clickEventsCarryMetadata() {
-        return clickEventsCarryMetadata;
-    }
-
-    public Instant sentAt() {
-        return sentAt;
-    }
-
-    /** When the links stop recording events; tag storage keeps the data until then. */
-    public Instant expiry() {
-        return expiry;
-    }
-
-    public List<LinkRecord> links() {
-        return links;
-    }
-
     public Optional<LinkRecord> link(int index) {
         return index >= 0 && index < links.size() ? Optional.of(links.get(index)) : Optional.empty();
     }
 
-    @Override
-    public boolean equals(Object other) {
-        if (!(other instanceof MessageRecord)) {
-            return false;
-        }
-        MessageRecord that = (MessageRecord) other;
-        return messageKey.equals(that.messageKey) && messageId.equals(that.messageId)
-                && campaignId.equals(that.campaignId) && metadataJson.equals(that.metadataJson)
-                && tags.equals(that.tags) && clickEventsCarryMetadata == that.clickEventsCarryMetadata
-                && sentAt.equals(that.sentAt) && expiry.equals(that.expiry) && links.equals(that.links);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(messageKey, messageId, campaignId, metadataJson, tags, sentAt, expiry, links);
-    }
-
+    /** Without the metadata and the links' URLs, which are the sender's data, not the log's. */
     @Override
     public String toString() {
         return "MessageRecord{key=" + messageKey + ", messageId=" + messageId + ", campaign="
                 + campaignId.orElse("") + ", tags=" + tags + ", links=" + links.size() + ", expiry=" + expiry + "}";
     }
 
-    /** Builds a {@link MessageRecord}; times are kept to the millisecond, as Cassandra stores them. */
+    /** Builds a {@link MessageRecord}; campaign, metadata, tags and links default to none. */
     public static final class Builder {
         private UUID messageKey;
         private String messageId;
@@ -154,12 +96,12 @@ public final class MessageRecord {
         }
 
         public Builder sentAt(Instant value) {
-            this.sentAt = value == null ? null : Instant.ofEpochMilli(value.toEpochMilli());
+            this.sentAt = value;
             return this;
         }
 
         public Builder expiry(Instant value) {
-            this.expiry = value == null ? null : Instant.ofEpochSecond(value.getEpochSecond());
+            this.expiry = value;
             return this;
         }
 
@@ -169,7 +111,8 @@ public final class MessageRecord {
         }
 
         public MessageRecord build() {
-            return new MessageRecord(this);
+            return new MessageRecord(messageKey, messageId, campaignId, metadataJson, tags, clickEventsCarryMetadata,
+                    sentAt, expiry, links);
         }
     }
 }

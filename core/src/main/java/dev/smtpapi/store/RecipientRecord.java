@@ -1,59 +1,34 @@
 package dev.smtpapi.store;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
-/** One recipient of a tracked message: the only data tag storage keeps per recipient. */
-public final class RecipientRecord {
-    private final UUID messageKey;
-    private final int index;
-    private final String rawAddress;
-
-    private RecipientRecord(UUID messageKey, int index, String rawAddress) {
-        this.messageKey = Objects.requireNonNull(messageKey, "messageKey");
+/**
+ * One recipient of a tracked message: the only data tag storage keeps per recipient.
+ *
+ * @param index the recipient's place in the message's recipient list, as tokens carry it
+ * @param rawAddress the address as the envelope gave it ({@code raw_rcpt_to})
+ */
+public record RecipientRecord(UUID messageKey, int index, String rawAddress) {
+    public RecipientRecord {
+        Objects.requireNonNull(messageKey, "messageKey");
         if (index < 0) {
             throw new IllegalArgumentException("index must be >= 0, was " + index);
         }
-        this.index = index;
-        this.rawAddress = Objects.requireNonNull(rawAddress, "rawAddress");
+        Objects.requireNonNull(rawAddress, "rawAddress");
     }
 
     public static RecipientRecord of(UUID messageKey, int index, String rawAddress) {
         return new RecipientRecord(messageKey, index, rawAddress);
     }
 
-    public UUID messageKey() {
-        return messageKey;
-    }
-
-    public int index() {
-        return index;
-    }
-
-    /** The address as the envelope gave it ({@code raw_rcpt_to}). */
-    public String rawAddress() {
-        return rawAddress;
-    }
-
     /** The address as events report it in {@code rcpt_to}: lower case, as SparkPost does. */
     public String address() {
-        return rawAddress.toLowerCase(java.util.Locale.ROOT);
+        return rawAddress.toLowerCase(Locale.ROOT);
     }
 
-    @Override
-    public boolean equals(Object other) {
-        if (!(other instanceof RecipientRecord)) {
-            return false;
-        }
-        RecipientRecord that = (RecipientRecord) other;
-        return index == that.index && messageKey.equals(that.messageKey) && rawAddress.equals(that.rawAddress);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(messageKey, index, rawAddress);
-    }
-
+    /** Without the address, so that logging a record never logs a person's address. */
     @Override
     public String toString() {
         return "RecipientRecord{" + messageKey + "#" + index + "}";

@@ -7,7 +7,7 @@ import dev.smtpapi.rewrite.TrackedLink;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.TagStore;
 import dev.smtpapi.token.TokenCodec;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
@@ -186,7 +186,7 @@ final class MailTracker {
         Instant expiry = Instant.ofEpochSecond(sentAt.plus(settings.linkExpiry()).getEpochSecond());
         MessageRecord record = messageRecord(mail, parsed, settings, sentAt, expiry);
         try {
-            TrackingStore tags = store.get();
+            TagStore tags = store.get();
             tags.writeAll(record, recipientRecords(record.messageKey(), recipients));
         } catch (RuntimeException e) {
             onStoreFailure(mail, untracked, recipients.size(), e);

@@ -2,9 +2,10 @@ package dev.smtpapi.mailet;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.smtpapi.store.CassandraConnector;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.store.StoreSettings;
 import dev.smtpapi.store.StoreUnavailableException;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.TagStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +25,7 @@ final class StoreConnection implements AutoCloseable {
     private final StoreSettings settings;
     private final Clock clock;
     private CqlSession session;
-    private TrackingStore store;
+    private TagStore store;
     private Instant nextAttempt = Instant.MIN;
     private String lastFailure = "";
     private boolean closed;
@@ -32,6 +33,16 @@ final class StoreConnection implements AutoCloseable {
     StoreConnection(StoreSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+    }
+
+    /**
+     * A connection that is already open on {@code store}, for tests of the mailet's decisions on an
+     * {@link dev.smtpapi.store.InMemoryTagStore} (whose {@code makeUnavailable()} plays Cassandra down).
+     */
+    static StoreConnection serving(TagStore store) {
+        StoreConnection connection = new StoreConnection(StoreSettings.builder().build(), Clock.systemUTC());
+        connection.store = store;
+        return connection;
     }
 
     /**
@@ -56,7 +67,7 @@ final class StoreConnection implements AutoCloseable {
      *
      * @throws StoreUnavailableException when Cassandra cannot be reached now, or could not be recently
      */
-    synchronized TrackingStore get() {
+    synchronized TagStore get() {
         if (store != null) {
             return store;
         }
@@ -76,7 +87,7 @@ final class StoreConnection implements AutoCloseable {
         try {
             CqlSession opened = CassandraConnector.connect(settings);
             try {
-                store = TrackingStore.create(opened, settings);
+                store = CassandraTagStore.create(opened, settings);
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;

@@ -9,7 +9,7 @@ import dev.smtpapi.rewrite.TrackedLink;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.Resolution;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TokenKind;
@@ -60,7 +60,7 @@ class EngagementTrackingTest {
     private static TokenCodec codec;
     private static String keyspace;
     private static CqlSession session;
-    private static TrackingStore store;
+    private static CassandraTagStore store;
 
     private final FakeMailContext context = FakeMailContext.defaultContext();
     private final RecordingMetricFactory metricFactory = new RecordingMetricFactory();
@@ -72,7 +72,7 @@ class EngagementTrackingTest {
         codec = TokenCodec.of(SigningKeys.load(keys));
         keyspace = TestMail.freshKeyspace("mailet_test");
         session = TestMail.session(keyspace);
-        store = TrackingStore.create(session, TestMail.storeSettings(keyspace));
+        store = CassandraTagStore.create(session, TestMail.storeSettings(keyspace));
     }
 
     @AfterAll

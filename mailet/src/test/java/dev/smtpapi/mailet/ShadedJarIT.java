@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.smtpapi.store.Resolution;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TrackingToken;
@@ -82,7 +82,7 @@ class ShadedJarIT {
         assertThat(click.find()).isTrue();
         TrackingToken token = TokenCodec.of(SigningKeys.load(keys)).decode(click.group(1)).orElseThrow();
         try (CqlSession session = TestMail.session(keyspace)) {
-            Resolution resolution = TrackingStore.create(session, TestMail.storeSettings(keyspace)).resolve(token)
+            Resolution resolution = CassandraTagStore.create(session, TestMail.storeSettings(keyspace)).resolve(token)
                     .orElseThrow();
             assertThat(resolution.recipient().rawAddress()).isEqualTo("ben@example.net");
             assertThat(resolution.link()).isPresent();

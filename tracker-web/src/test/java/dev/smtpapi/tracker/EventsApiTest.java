@@ -59,6 +59,9 @@ class EventsApiTest {
         assertThat(tracker.get(api + "/events/message", "Authorization", "not-the-key-0123456789").statusCode())
                 .isEqualTo(401);
         assertThat(tracker.get(api + "/metrics/campaigns").statusCode()).isEqualTo(401);
+        assertThat(tracker.get(api + "/no/such/api").statusCode()).isEqualTo(401);
+        assertThat(tracker.get(api + "/no/such/api", "Authorization", TrackerFixture.API_KEY).statusCode())
+                .isEqualTo(404);
         assertThat(tracker.get(api + "/events/message", "Authorization", TrackerFixture.API_KEY).statusCode())
                 .isEqualTo(200);
         assertThat(tracker.get(api + "/events/message", "Authorization", "Bearer " + TrackerFixture.API_KEY)

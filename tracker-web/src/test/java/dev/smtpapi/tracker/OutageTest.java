@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.tracker.TrackerFixture.SentMessage;
 import dev.smtpapi.tracker.event.TrackingEvent;
-import java.io.File;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -23,32 +19,33 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §9 with a real Cassandra process of its own (started and stopped with {@code ./smtpapi cassandra},
- * on CQL port {@code smtpapi.tracker.outage.port}, default 29042, never the shared developer instance):
+ * docs/behaviour.md §9 with a real Cassandra process of its own ({@link OwnCassandra} on free ports, or CQL port
+ * {@code smtpapi.tracker.outage.port} when set; never the shared developer instance):
  * clicks keep coming while Cassandra stops and starts again; cached clicks keep redirecting, events wait in
- * the spool, and in the end every click of the run is in Cassandra exactly once.
+ * the event log, and in the end every click of the run is in Cassandra exactly once.
  */
 class OutageTest {
-    private static final int PORT = Integer.getInteger("smtpapi.tracker.outage.port", 29042);
-    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final Path DATA = Path.of("target", "outage-cassandra").toAbsolutePath();
+    private static OwnCassandra CASSANDRA;
     private static final List<String> TARGETS = List.of("https://shop.example.com/boots",
             "https://shop.example.com/coats?size=m", "https://shop.example.com/sale#top");
 
     @BeforeAll
     static void startOwnCassandra() throws Exception {
-        cassandra("start");
+        Integer port = Integer.getInteger("smtpapi.tracker.outage.port");
+        CASSANDRA = port == null ? OwnCassandra.onFreePorts("outage-cassandra")
+                : OwnCassandra.at("outage-cassandra", port);
+        CASSANDRA.start();
     }
 
     @AfterAll
     static void stopOwnCassandra() throws Exception {
-        cassandra("stop");
+        CASSANDRA.stop();
     }
 
     @Test
     void cached_clicks_redirect_through_an_outage_and_every_event_is_stored_exactly_once() throws Exception {
-        try (TrackerFixture tracker = TrackerFixture.start(OutageTest.class, "127.0.0.1", PORT,
-                Map.of("event_retry_seconds", "1", "event_queue_capacity", "50"))) {
+        try (TrackerFixture tracker = TrackerFixture.start(OutageTest.class, "127.0.0.1", CASSANDRA.port(),
+                Map.of("event_retry_seconds", "1", "max_events_per_token_per_minute", "1000000"))) {
             SentMessage message = tracker.send("outage", null, List.of(), List.of("ann@example.com",
                     "ben@example.com"), TARGETS.stream().map(LinkRecord::of).collect(Collectors.toList()));
             SentMessage neverClicked = tracker.send("outage", null, List.of(), List.of("cy@example.com"),
@@ -81,14 +78,14 @@ class OutageTest {
             clicker.start();
 
             Thread.sleep(1000);
-            cassandra("stop");
+            CASSANDRA.stop();
             int redirectedWhileDown = redirected.get();
             Thread.sleep(2000);
             HttpResponse<byte[]> uncached = tracker.get(neverClicked.clickUrl(0, 0));
             HttpResponse<byte[]> health = tracker.get(tracker.server.uri() + "/healthz");
-            long spooledWhileDown = tracker.server.tracker().pipeline().spooled();
+            long spooledWhileDown = tracker.server.tracker().writer().lagEvents();
             redirectedWhileDown = redirected.get() - redirectedWhileDown;
-            cassandra("start");
+            CASSANDRA.start();
             Thread.sleep(1000);
             clicking.set(false);
             clicker.join();
@@ -97,7 +94,7 @@ class OutageTest {
             assertThat(uncached.headers().firstValue("Retry-After")).contains("30");
             assertThat(health.statusCode()).isEqualTo(503);
             assertThat(redirectedWhileDown).as("cached clicks answered while Cassandra was down").isGreaterThan(20);
-            assertThat(spooledWhileDown).as("events spooled while Cassandra was down").isGreaterThan(0);
+            assertThat(spooledWhileDown).as("events waiting in the log while Cassandra was down").isGreaterThan(0);
             assertThat(wrong.get()).as("clicks not redirected to their target").isZero();
 
             awaitStored(tracker, Duration.ofSeconds(120));
@@ -120,30 +117,12 @@ class OutageTest {
 
     private static void awaitStored(TrackerFixture tracker, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!tracker.server.tracker().pipeline().isIdle()) {
+        while (!tracker.server.tracker().writer().isIdle()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("spooled events not replayed within " + timeout + ": "
-                        + tracker.server.tracker().pipeline().spooled() + " still spooled");
+                throw new AssertionError("logged events not stored within " + timeout + ": "
+                        + tracker.server.tracker().writer().lagEvents() + " still only in the log");
             }
             Thread.sleep(200);
         }
-    }
-
-    /** {@code ./smtpapi cassandra start|stop} for this test's own instance; fails the test if it fails. */
-    private static void cassandra(String command) throws Exception {
-        Files.createDirectories(DATA);
-        File log = DATA.resolveSibling("outage-cassandra-" + command + ".log").toFile();
-        ProcessBuilder builder = new ProcessBuilder("bash", ROOT.resolve("smtpapi").toString(), "cassandra", command)
-                .directory(ROOT.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-        builder.environment().put("SMTPAPI_CASSANDRA_DIR", DATA.toString());
-        builder.environment().put("SMTPAPI_CASSANDRA_PORT", Integer.toString(PORT));
-        Process process = builder.start();
-        if (!process.waitFor(240, TimeUnit.SECONDS)) {
-            process.destroy();
-            throw new AssertionError("./smtpapi cassandra " + command + " did not finish; see " + log);
-        }
-        assertThat(process.exitValue()).as("./smtpapi cassandra " + command + " (log " + log + ")").isZero();
     }
 }

@@ -7,7 +7,7 @@ import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
 import dev.smtpapi.store.StoreSettings;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TrackingToken;
@@ -48,7 +48,7 @@ public final class TrackerFixture implements AutoCloseable {
     public final TokenCodec codec;
     public final TrackerServer server;
     public final CqlSession session;
-    public final TrackingStore mailetSide;
+    public final CassandraTagStore mailetSide;
     public final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -63,7 +63,7 @@ public final class TrackerFixture implements AutoCloseable {
         TrackerSettings settings = TrackerSettings.from(Options.from(options));
         this.server = TrackerServer.start(settings);
         this.session = CassandraConnector.connect(settings.store());
-        this.mailetSide = TrackingStore.create(session, settings.store());
+        this.mailetSide = CassandraTagStore.create(session, settings.store());
     }
 
     public static Map<String, String> baseOptions(String keyspace, Path keys, Path directory) {
@@ -74,7 +74,7 @@ public final class TrackerFixture implements AutoCloseable {
         options.put("cassandra_contact_points", cassandraHost() + ":" + cassandraPort());
         options.put("cassandra_keyspace", keyspace);
         options.put("cassandra_consistency", "ONE");
-        options.put("spool_dir", directory.resolve("spool").toString());
+        options.put("event_log_dir", directory.resolve("events").toString());
         options.put("event_retry_seconds", "1");
         options.put("machine_click_seconds", "0");
         return options;
@@ -194,13 +194,13 @@ public final class TrackerFixture implements AutoCloseable {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    /** Waits until every event handed to the pipeline is in Cassandra. */
+    /** Waits until every event recorded in the event log is in Cassandra. */
     public void awaitEventsStored() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!server.tracker().pipeline().isIdle()) {
+        while (!server.tracker().writer().isIdle()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("events not stored within 60 s: " + server.tracker().pipeline().queued()
-                        + " queued, " + server.tracker().pipeline().spooled() + " spooled");
+                throw new AssertionError("events not stored within 60 s: " + server.tracker().writer().lagEvents()
+                        + " still only in the event log");
             }
             Thread.sleep(20);
         }

@@ -88,6 +88,17 @@ class WarDeploymentTest {
                 assertThat(events).hasSize(1);
                 assertThat(events.get(0).rcptTo()).isEqualTo("reader@example.com");
                 assertThat(events.get(0).targetLinkUrl()).contains(TARGET);
+
+                // The API key filter guards the API in the WAR as it does stand-alone.
+                String api = "http://127.0.0.1:" + port + "/track/api/v1/events/message";
+                HttpResponse<String> refused = http.send(HttpRequest.newBuilder(java.net.URI.create(api)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> listed = http.send(HttpRequest.newBuilder(java.net.URI.create(api))
+                        .header("Authorization", TrackerFixture.API_KEY).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).isEqualTo(401);
+                assertThat(refused.body()).contains("\"errors\"");
+                assertThat(listed.statusCode()).isEqualTo(200);
+                assertThat(listed.body()).contains("war-" + key);
             } finally {
                 tomcat.stop();
                 tomcat.destroy();
@@ -98,7 +109,8 @@ class WarDeploymentTest {
     private static List<TrackingEvent> awaitEvents(TrackerFixture fixture, String keyspace, String messageId)
             throws InterruptedException {
         var events = dev.smtpapi.tracker.event.EventStore.create(fixture.session, keyspace,
-                com.datastax.oss.driver.api.core.DefaultConsistencyLevel.ONE, Duration.ofDays(1));
+                com.datastax.oss.driver.api.core.DefaultConsistencyLevel.ONE, Duration.ofDays(1),
+                new dev.smtpapi.tracker.event.EventJson(new com.fasterxml.jackson.databind.ObjectMapper()));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             List<TrackingEvent> found = new ArrayList<>();

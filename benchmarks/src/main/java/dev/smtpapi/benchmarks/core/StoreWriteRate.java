@@ -8,7 +8,7 @@ import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
 import dev.smtpapi.store.StoreSettings;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.CassandraTagStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ public final class StoreWriteRate {
                     + "(k uuid PRIMARY KEY, v int)").setTimeout(Duration.ofSeconds(60)));
             PreparedStatement baselineInsert = session.prepare(
                     "INSERT INTO smtpapi_bench.baseline (k, v) VALUES (?, ?) USING TTL 3600");
-            TrackingStore store = TrackingStore.create(session, settings);
+            CassandraTagStore store = CassandraTagStore.create(session, settings);
             Semaphore inFlight = new Semaphore(settings.maxRequestsInFlight());
 
             for (int warmup = 0; warmup < 5; warmup++) {
@@ -66,7 +66,7 @@ public final class StoreWriteRate {
                     RECIPIENTS + 1, RECIPIENTS, LINKS);
             System.out.printf("in flight: %d, rounds: %d%n", settings.maxRequestsInFlight(), rounds);
             System.out.printf("baseline single-row insert: %,.0f rows/s%n", baselineRate);
-            System.out.printf("TrackingStore.writeAll:     %,.0f rows/s (%,.1f messages/s)%n",
+            System.out.printf("CassandraTagStore.writeAll:     %,.0f rows/s (%,.1f messages/s)%n",
                     storeRate, storeRate / (RECIPIENTS + 1));
             System.out.printf("ratio store/baseline:       %.2f%n", storeRate / baselineRate);
             session.execute(SimpleStatement.newInstance("DROP KEYSPACE smtpapi_bench").setTimeout(Duration.ofSeconds(60)));

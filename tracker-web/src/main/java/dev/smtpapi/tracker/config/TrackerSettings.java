@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableList;
 import dev.smtpapi.config.InvalidOptionException;
 import dev.smtpapi.config.Options;
 import dev.smtpapi.store.StoreSettings;
+import dev.smtpapi.tracker.event.EventLogSettings;
 import dev.smtpapi.tracker.machine.AddressRange;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import java.util.Set;
 
 /**
  * The tracker's configuration, read once at start-up from {@link Options} (a properties file and the
- * environment, see {@link TrackerConfiguration}). Every option has a named constant; a bad value fails with
+ * environment, see {@link TrackerSettingsLoader}). Every option has a named constant; a bad value fails with
  * an {@link InvalidOptionException} naming it, so a misconfigured tracker never starts.
  */
 public final class TrackerSettings {
@@ -24,8 +25,14 @@ public final class TrackerSettings {
     public static final String LISTEN_ADDRESS = "listen_address";
     public static final String LISTEN_PORT = "listen_port";
     public static final String TRUSTED_PROXIES = "trusted_proxies";
+    public static final String EVENT_LOG_DIR = "event_log_dir";
+    /** The former name of {@link #EVENT_LOG_DIR}, still read when that is not given. */
     public static final String SPOOL_DIR = "spool_dir";
-    public static final String EVENT_QUEUE_CAPACITY = "event_queue_capacity";
+    public static final String EVENT_LOG_MAX_BYTES = "event_log_max_bytes";
+    public static final String EVENT_LOG_SEGMENT_BYTES = "event_log_segment_bytes";
+    public static final String EVENT_LOG_SYNC_MILLIS = "event_log_sync_millis";
+    public static final String EVENT_LOG_SYNC_EVENTS = "event_log_sync_events";
+    public static final String MAX_EVENTS_PER_TOKEN_PER_MINUTE = "max_events_per_token_per_minute";
     public static final String EVENT_BATCH_SIZE = "event_batch_size";
     public static final String EVENT_RETRY_SECONDS = "event_retry_seconds";
     public static final String EVENT_RETENTION_DAYS = "event_retention_days";
@@ -34,7 +41,8 @@ public final class TrackerSettings {
 
     /** Every option the tracker reads, its own and the shared {@code cassandra_*} ones. */
     public static final Set<String> NAMES = Set.of(SIGNING_KEYS_FILE, API_KEY, LISTEN_ADDRESS, LISTEN_PORT,
-            TRUSTED_PROXIES, SPOOL_DIR, EVENT_QUEUE_CAPACITY, EVENT_BATCH_SIZE, EVENT_RETRY_SECONDS,
+            TRUSTED_PROXIES, EVENT_LOG_DIR, SPOOL_DIR, EVENT_LOG_MAX_BYTES, EVENT_LOG_SEGMENT_BYTES,
+            EVENT_LOG_SYNC_MILLIS, EVENT_LOG_SYNC_EVENTS, MAX_EVENTS_PER_TOKEN_PER_MINUTE, EVENT_BATCH_SIZE, EVENT_RETRY_SECONDS,
             EVENT_RETENTION_DAYS, MACHINE_CLICK_SECONDS, RETRY_AFTER_SECONDS,
             StoreSettings.CONTACT_POINTS, StoreSettings.LOCAL_DATACENTER, StoreSettings.KEYSPACE,
             StoreSettings.USERNAME, StoreSettings.PASSWORD, StoreSettings.DRIVER_CONFIG, StoreSettings.CONSISTENCY,
@@ -48,8 +56,8 @@ public final class TrackerSettings {
     private final String listenAddress;
     private final int listenPort;
     private final ImmutableList<AddressRange> trustedProxies;
-    private final Path spoolDir;
-    private final int eventQueueCapacity;
+    private final EventLogSettings eventLog;
+    private final int maxEventsPerTokenPerMinute;
     private final int eventBatchSize;
     private final Duration eventRetry;
     private final Duration eventRetention;
@@ -68,11 +76,8 @@ public final class TrackerSettings {
         this.listenAddress = options.string(LISTEN_ADDRESS, "127.0.0.1");
         this.listenPort = options.integer(LISTEN_PORT, 8080, 0, 65535);
         this.trustedProxies = parseRanges(options.string(TRUSTED_PROXIES, ""));
-        this.spoolDir = Path.of(options.string(SPOOL_DIR, ".smtpapi/tracker/spool")).toAbsolutePath();
-        if (Files.exists(spoolDir) && !Files.isDirectory(spoolDir)) {
-            throw new InvalidOptionException(SPOOL_DIR, "'" + spoolDir + "' exists and is not a directory");
-        }
-        this.eventQueueCapacity = options.integer(EVENT_QUEUE_CAPACITY, 100_000, 1, 10_000_000);
+        this.eventLog = eventLog(options);
+        this.maxEventsPerTokenPerMinute = options.integer(MAX_EVENTS_PER_TOKEN_PER_MINUTE, 30, 1, 1_000_000);
         this.eventBatchSize = options.integer(EVENT_BATCH_SIZE, 256, 1, 10_000);
         this.eventRetry = Duration.ofSeconds(options.integer(EVENT_RETRY_SECONDS, 5, 1, 3600));
         this.eventRetention = Duration.ofDays(options.integer(EVENT_RETENTION_DAYS, 30, 1, 3650));
@@ -84,6 +89,21 @@ public final class TrackerSettings {
     /** Reads and checks every option; throws {@link InvalidOptionException} naming the first bad one. */
     public static TrackerSettings from(Options options) {
         return new TrackerSettings(Objects.requireNonNull(options, "options"));
+    }
+
+    private static EventLogSettings eventLog(Options options) {
+        String dirOption = options.string(EVENT_LOG_DIR).isPresent() || options.string(SPOOL_DIR).isEmpty()
+                ? EVENT_LOG_DIR : SPOOL_DIR;
+        Path directory = Path.of(options.string(dirOption, ".smtpapi/tracker/events")).toAbsolutePath();
+        if (Files.exists(directory) && !Files.isDirectory(directory)) {
+            throw new InvalidOptionException(dirOption, "'" + directory + "' exists and is not a directory");
+        }
+        long maxBytes = options.longValue(EVENT_LOG_MAX_BYTES, 1L << 30, 1L << 20, Long.MAX_VALUE / 2);
+        long segmentBytes = options.longValue(EVENT_LOG_SEGMENT_BYTES, Math.min(64L << 20, maxBytes / 4), 4096,
+                maxBytes);
+        int syncMillis = options.integer(EVENT_LOG_SYNC_MILLIS, 2, 0, 1000);
+        int syncEvents = options.integer(EVENT_LOG_SYNC_EVENTS, 1000, 1, 1_000_000);
+        return new EventLogSettings(directory, maxBytes, segmentBytes, syncEvents, Duration.ofMillis(syncMillis));
     }
 
     private static ImmutableList<AddressRange> parseRanges(String value) {
@@ -122,12 +142,14 @@ public final class TrackerSettings {
         return trustedProxies;
     }
 
-    public Path spoolDir() {
-        return spoolDir;
+    /** The local event log: directory, bound, segment size and group commit. */
+    public EventLogSettings eventLog() {
+        return eventLog;
     }
 
-    public int eventQueueCapacity() {
-        return eventQueueCapacity;
+    /** Events recorded per token (one recipient's link or pixel) per minute; requests beyond are not recorded. */
+    public int maxEventsPerTokenPerMinute() {
+        return maxEventsPerTokenPerMinute;
     }
 
     public int eventBatchSize() {

@@ -11,7 +11,6 @@ import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smtpapi.store.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,10 +45,12 @@ public final class EventStore {
     private final ConsistencyLevel consistency;
     private final PreparedStatement insert;
     private final PreparedStatement selectWindow;
-    private final EventJson json = new EventJson(new ObjectMapper());
+    private final EventJson json;
 
-    private EventStore(CqlSession session, String keyspace, ConsistencyLevel consistency, Duration retention) {
+    private EventStore(CqlSession session, String keyspace, ConsistencyLevel consistency, Duration retention,
+            EventJson json) {
         this.session = Objects.requireNonNull(session, "session");
+        this.json = Objects.requireNonNull(json, "json");
         this.consistency = Objects.requireNonNull(consistency, "consistency");
         int ttlSeconds = (int) Math.min(Integer.MAX_VALUE, retention.getSeconds());
         this.insert = session.prepare("INSERT INTO " + keyspace + ".engagement_events (hour, bucket, " + COLUMNS + ") "
@@ -60,8 +61,8 @@ public final class EventStore {
 
     /** A store over a session whose schema (core's schema.cql) exists. */
     public static EventStore create(CqlSession session, String keyspace, ConsistencyLevel consistency,
-            Duration retention) {
-        return new EventStore(session, keyspace, consistency, retention);
+            Duration retention, EventJson json) {
+        return new EventStore(session, keyspace, consistency, retention, json);
     }
 
     /**

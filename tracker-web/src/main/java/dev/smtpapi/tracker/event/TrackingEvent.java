@@ -15,42 +15,35 @@ import java.util.UUID;
  * when the event happened; it fixes both the event's time and the row it is stored in, so writing the same
  * event twice stores it once. Immutable.
  */
-public final class TrackingEvent {
+public record TrackingEvent(UUID eventId, EventType type, String messageId, Optional<String> campaignId,
+        String rcptTo, String rawRcptTo, Optional<String> rcptMetaJson, List<String> rcptTags, String ipAddress,
+        String userAgent, Optional<String> targetLinkUrl, Optional<String> targetLinkName,
+        Optional<MachineReason> machineReason) {
     /** The number of partitions per hour of the events table (part of its schema: do not change). */
     public static final int BUCKETS = 16;
     private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
 
-    private final UUID eventId;
-    private final EventType type;
-    private final String messageId;
-    private final Optional<String> campaignId;
-    private final String rcptTo;
-    private final String rawRcptTo;
-    private final Optional<String> rcptMetaJson;
-    private final ImmutableList<String> rcptTags;
-    private final String ipAddress;
-    private final String userAgent;
-    private final Optional<String> targetLinkUrl;
-    private final Optional<String> targetLinkName;
-    private final Optional<MachineReason> machineReason;
-
-    private TrackingEvent(Builder builder) {
-        this.eventId = Objects.requireNonNull(builder.eventId, "eventId");
+    /**
+     * Every field is required ({@code rcptMetaJson} is the message's metadata as JSON text, when the event carries
+     * it; {@code machineReason} says why the event looks like a machine's, empty for a person).
+     */
+    public TrackingEvent {
+        Objects.requireNonNull(eventId, "eventId");
         if (eventId.version() != 1) {
             throw new IllegalArgumentException("event_id must be a time-based (version 1) UUID, was " + eventId);
         }
-        this.type = Objects.requireNonNull(builder.type, "type");
-        this.messageId = Objects.requireNonNull(builder.messageId, "messageId");
-        this.campaignId = Objects.requireNonNull(builder.campaignId, "campaignId");
-        this.rcptTo = Objects.requireNonNull(builder.rcptTo, "rcptTo");
-        this.rawRcptTo = Objects.requireNonNull(builder.rawRcptTo, "rawRcptTo");
-        this.rcptMetaJson = Objects.requireNonNull(builder.rcptMetaJson, "rcptMetaJson");
-        this.rcptTags = ImmutableList.copyOf(builder.rcptTags);
-        this.ipAddress = Objects.requireNonNull(builder.ipAddress, "ipAddress");
-        this.userAgent = Objects.requireNonNull(builder.userAgent, "userAgent");
-        this.targetLinkUrl = Objects.requireNonNull(builder.targetLinkUrl, "targetLinkUrl");
-        this.targetLinkName = Objects.requireNonNull(builder.targetLinkName, "targetLinkName");
-        this.machineReason = Objects.requireNonNull(builder.machineReason, "machineReason");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(campaignId, "campaignId");
+        Objects.requireNonNull(rcptTo, "rcptTo");
+        Objects.requireNonNull(rawRcptTo, "rawRcptTo");
+        Objects.requireNonNull(rcptMetaJson, "rcptMetaJson");
+        rcptTags = ImmutableList.copyOf(rcptTags);
+        Objects.requireNonNull(ipAddress, "ipAddress");
+        Objects.requireNonNull(userAgent, "userAgent");
+        Objects.requireNonNull(targetLinkUrl, "targetLinkUrl");
+        Objects.requireNonNull(targetLinkName, "targetLinkName");
+        Objects.requireNonNull(machineReason, "machineReason");
     }
 
     public static Builder builder() {
@@ -60,10 +53,6 @@ public final class TrackingEvent {
     /** A new time-based event id for an event happening now. */
     public static UUID newEventId() {
         return Uuids.timeBased();
-    }
-
-    public UUID eventId() {
-        return eventId;
     }
 
     public Instant timestamp() {
@@ -84,77 +73,8 @@ public final class TrackingEvent {
         return (short) Math.floorMod(Uuids.unixTimestamp(eventId) / 10, BUCKETS);
     }
 
-    public EventType type() {
-        return type;
-    }
-
-    public String messageId() {
-        return messageId;
-    }
-
-    public Optional<String> campaignId() {
-        return campaignId;
-    }
-
-    public String rcptTo() {
-        return rcptTo;
-    }
-
-    public String rawRcptTo() {
-        return rawRcptTo;
-    }
-
-    /** The message's metadata as JSON text, when the event carries it. */
-    public Optional<String> rcptMetaJson() {
-        return rcptMetaJson;
-    }
-
-    public List<String> rcptTags() {
-        return rcptTags;
-    }
-
-    public String ipAddress() {
-        return ipAddress;
-    }
-
-    public String userAgent() {
-        return userAgent;
-    }
-
-    public Optional<String> targetLinkUrl() {
-        return targetLinkUrl;
-    }
-
-    public Optional<String> targetLinkName() {
-        return targetLinkName;
-    }
-
-    /** Why the event looks like a machine's; empty for a person. */
-    public Optional<MachineReason> machineReason() {
-        return machineReason;
-    }
-
     public boolean isMachine() {
         return machineReason.isPresent();
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        if (!(other instanceof TrackingEvent)) {
-            return false;
-        }
-        TrackingEvent that = (TrackingEvent) other;
-        return eventId.equals(that.eventId) && type == that.type && messageId.equals(that.messageId)
-                && campaignId.equals(that.campaignId) && rcptTo.equals(that.rcptTo)
-                && rawRcptTo.equals(that.rawRcptTo) && rcptMetaJson.equals(that.rcptMetaJson)
-                && rcptTags.equals(that.rcptTags) && ipAddress.equals(that.ipAddress)
-                && userAgent.equals(that.userAgent) && targetLinkUrl.equals(that.targetLinkUrl)
-                && targetLinkName.equals(that.targetLinkName) && machineReason.equals(that.machineReason);
-    }
-
-    @Override
-    public int hashCode() {
-        return eventId.hashCode();
     }
 
     @Override
@@ -246,7 +166,8 @@ public final class TrackingEvent {
         }
 
         public TrackingEvent build() {
-            return new TrackingEvent(this);
+            return new TrackingEvent(eventId, type, messageId, campaignId, rcptTo, rawRcptTo, rcptMetaJson, rcptTags,
+                    ipAddress, userAgent, targetLinkUrl, targetLinkName, machineReason);
         }
     }
 }

@@ -3,10 +3,11 @@ package dev.smtpapi.tracker.web;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.Resolution;
 import dev.smtpapi.store.StoreUnavailableException;
+import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TokenKind;
 import dev.smtpapi.token.TrackingToken;
-import dev.smtpapi.tracker.Tracker;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,21 +23,26 @@ import java.util.Optional;
 final class ClickServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
-    private final transient Tracker tracker;
+    private final transient TokenCodec codec;
+    private final transient TokenLookup lookup;
     private final transient EngagementRecorder recorder;
+    private final int retryAfterSeconds;
     private final transient Counter redirected;
     private final transient Counter notFound;
     private final transient Counter unavailable;
 
-    ClickServlet(Tracker tracker, EngagementRecorder recorder) {
-        this.tracker = tracker;
+    ClickServlet(TokenCodec codec, TokenLookup lookup, EngagementRecorder recorder, int retryAfterSeconds,
+            MeterRegistry registry) {
+        this.codec = codec;
+        this.lookup = lookup;
         this.recorder = recorder;
+        this.retryAfterSeconds = retryAfterSeconds;
         this.redirected = Counter.builder("smtpapi.tracker.clicks").tag("outcome", "redirected")
-                .description("Click requests by outcome").register(tracker.registry());
+                .description("Click requests by outcome").register(registry);
         this.notFound = Counter.builder("smtpapi.tracker.clicks").tag("outcome", "not_found")
-                .description("Click requests by outcome").register(tracker.registry());
+                .description("Click requests by outcome").register(registry);
         this.unavailable = Counter.builder("smtpapi.tracker.clicks").tag("outcome", "unavailable")
-                .description("Click requests by outcome").register(tracker.registry());
+                .description("Click requests by outcome").register(registry);
     }
 
     @Override
@@ -51,7 +57,7 @@ final class ClickServlet extends HttpServlet {
 
     private void follow(HttpServletRequest request, HttpServletResponse response, boolean isHead) throws IOException {
         Optional<TrackingToken> token = tokenOf(request.getPathInfo())
-                .flatMap(text -> tracker.codec().decode(text))
+                .flatMap(text -> codec.decode(text))
                 .filter(t -> t.kind() == TokenKind.CLICK);
         if (token.isEmpty()) {
             notFound.increment();
@@ -60,10 +66,10 @@ final class ClickServlet extends HttpServlet {
         }
         Optional<Resolution> resolution;
         try {
-            resolution = tracker.resolve(token.get());
+            resolution = lookup.resolve(token.get());
         } catch (StoreUnavailableException e) {
             unavailable.increment();
-            Responses.unavailable(response, tracker.settings().retryAfterSeconds(), !isHead);
+            Responses.unavailable(response, retryAfterSeconds, !isHead);
             return;
         }
         Optional<LinkRecord> link = resolution.flatMap(Resolution::link);
@@ -73,7 +79,7 @@ final class ClickServlet extends HttpServlet {
             return;
         }
         redirected.increment();
-        // Handed over before answering, so whoever sees the redirect can count on the event being on its way.
+        // On disk before answering: whoever sees the redirect can count on the event (issue 9).
         recorder.record(request, resolution.get(), isHead);
         Responses.redirect(response, link.get().targetUrl());
     }

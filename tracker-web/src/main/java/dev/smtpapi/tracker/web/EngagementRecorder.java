@@ -3,37 +3,52 @@ package dev.smtpapi.tracker.web;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.Resolution;
 import dev.smtpapi.token.TokenKind;
-import dev.smtpapi.tracker.Tracker;
+import dev.smtpapi.tracker.event.EventLog;
 import dev.smtpapi.tracker.event.EventType;
 import dev.smtpapi.tracker.event.TrackingEvent;
 import dev.smtpapi.tracker.machine.AddressRange;
+import dev.smtpapi.tracker.machine.MachineDetector;
 import dev.smtpapi.tracker.machine.MachineReason;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * Turns a followed link or a fetched pixel into an event, or decides that it records nothing: a {@code HEAD}
- * request, a browser prefetch, or a token past its expiry. Builds the event on the request thread (it is
- * cheap) and hands it to the pipeline, which stores it later.
+ * request, a browser prefetch, a token past its expiry, or a token over its cap of events per minute. Builds the
+ * event on the request thread and appends it to the event log, returning once it is on disk: whoever sees the
+ * answer can count on the event.
  */
 final class EngagementRecorder {
-    private final Tracker tracker;
+    private final EventLog log;
+    private final TokenEventCap cap;
+    private final MachineDetector detector;
     private final ClientAddress clientAddress;
+    private final Clock clock;
     private final Counter skippedPrefetch;
     private final Counter skippedExpired;
     private final Counter machines;
 
-    EngagementRecorder(Tracker tracker) {
-        this.tracker = tracker;
-        this.clientAddress = new ClientAddress(tracker.settings().trustedProxies());
+    private final Counter overCap;
+
+    EngagementRecorder(EventLog log, TokenEventCap cap, MachineDetector detector, ClientAddress clientAddress,
+            Clock clock, MeterRegistry registry) {
+        this.log = log;
+        this.cap = cap;
+        this.detector = detector;
+        this.clientAddress = clientAddress;
+        this.clock = clock;
         this.skippedPrefetch = Counter.builder("smtpapi.tracker.skipped").tag("reason", "prefetch_or_head")
-                .description("Requests answered without recording an event").register(tracker.registry());
+                .description("Requests answered without recording an event").register(registry);
         this.skippedExpired = Counter.builder("smtpapi.tracker.skipped").tag("reason", "expired")
-                .description("Requests answered without recording an event").register(tracker.registry());
+                .description("Requests answered without recording an event").register(registry);
+        this.overCap = Counter.builder("smtpapi.tracker.skipped").tag("reason", "over_token_cap")
+                .description("Requests answered without recording an event").register(registry);
         this.machines = Counter.builder("smtpapi.tracker.events.machine")
-                .description("Events flagged as a machine's").register(tracker.registry());
+                .description("Events flagged as a machine's").register(registry);
     }
 
     /** Records the engagement unless this request must not count; returns whether it recorded. */
@@ -42,13 +57,16 @@ final class EngagementRecorder {
             skippedPrefetch.increment();
             return false;
         }
-        Instant now = tracker.clock().instant();
+        Instant now = clock.instant();
         if (resolution.token().isExpiredAt(now)) {
             skippedExpired.increment();
             return false;
         }
-        tracker.pipeline().record(event(request, resolution, now));
-        return true;
+        if (!cap.allow(resolution.token())) {
+            overCap.increment();
+            return false;
+        }
+        return log.append(event(request, resolution, now));
     }
 
     private TrackingEvent event(HttpServletRequest request, Resolution resolution, Instant now) {
@@ -56,7 +74,7 @@ final class EngagementRecorder {
         TokenKind kind = resolution.token().kind();
         String ip = clientAddress.of(request);
         String userAgent = Optional.ofNullable(request.getHeader("User-Agent")).orElse("");
-        Optional<MachineReason> machine = tracker.detector().judge(kind, userAgent, AddressRange.literal(ip),
+        Optional<MachineReason> machine = detector.judge(kind, userAgent, AddressRange.literal(ip),
                 message.sentAt(), now);
         if (machine.isPresent()) {
             machines.increment();

@@ -1,6 +1,6 @@
 package dev.smtpapi.tracker.web;
 
-import dev.smtpapi.tracker.Tracker;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -10,10 +10,10 @@ import java.io.IOException;
 final class MetricsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
-    private final transient Tracker tracker;
+    private final transient PrometheusMeterRegistry registry;
 
-    MetricsServlet(Tracker tracker) {
-        this.tracker = tracker;
+    MetricsServlet(PrometheusMeterRegistry registry) {
+        this.registry = registry;
     }
 
     @Override
@@ -21,6 +21,6 @@ final class MetricsServlet extends HttpServlet {
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("text/plain; version=0.0.4; charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
-        tracker.registry().scrape(response.getOutputStream());
+        registry.scrape(response.getOutputStream());
     }
 }

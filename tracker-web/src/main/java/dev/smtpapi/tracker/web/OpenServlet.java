@@ -2,10 +2,11 @@ package dev.smtpapi.tracker.web;
 
 import dev.smtpapi.store.Resolution;
 import dev.smtpapi.store.StoreUnavailableException;
+import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TokenKind;
 import dev.smtpapi.token.TrackingToken;
-import dev.smtpapi.tracker.Tracker;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,21 +21,23 @@ import java.util.Optional;
 final class OpenServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
-    private final transient Tracker tracker;
+    private final transient TokenCodec codec;
+    private final transient TokenLookup lookup;
     private final transient EngagementRecorder recorder;
     private final transient Counter recorded;
     private final transient Counter unknown;
     private final transient Counter unavailable;
 
-    OpenServlet(Tracker tracker, EngagementRecorder recorder) {
-        this.tracker = tracker;
+    OpenServlet(TokenCodec codec, TokenLookup lookup, EngagementRecorder recorder, MeterRegistry registry) {
+        this.codec = codec;
+        this.lookup = lookup;
         this.recorder = recorder;
         this.recorded = Counter.builder("smtpapi.tracker.opens").tag("outcome", "recorded")
-                .description("Open requests by outcome").register(tracker.registry());
+                .description("Open requests by outcome").register(registry);
         this.unknown = Counter.builder("smtpapi.tracker.opens").tag("outcome", "not_found")
-                .description("Open requests by outcome").register(tracker.registry());
+                .description("Open requests by outcome").register(registry);
         this.unavailable = Counter.builder("smtpapi.tracker.opens").tag("outcome", "unavailable")
-                .description("Open requests by outcome").register(tracker.registry());
+                .description("Open requests by outcome").register(registry);
     }
 
     @Override
@@ -49,12 +52,12 @@ final class OpenServlet extends HttpServlet {
 
     private void open(HttpServletRequest request, HttpServletResponse response, boolean isHead) throws IOException {
         Optional<TrackingToken> token = tokenOf(request.getPathInfo())
-                .flatMap(text -> tracker.codec().decode(text))
+                .flatMap(text -> codec.decode(text))
                 .filter(t -> t.kind() == TokenKind.OPEN || t.kind() == TokenKind.INITIAL_OPEN);
         Optional<Resolution> resolution = Optional.empty();
         if (token.isPresent()) {
             try {
-                resolution = tracker.resolve(token.get());
+                resolution = lookup.resolve(token.get());
             } catch (StoreUnavailableException e) {
                 unavailable.increment();
             }

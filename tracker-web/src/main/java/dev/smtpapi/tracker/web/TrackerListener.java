@@ -1,17 +1,16 @@
 package dev.smtpapi.tracker.web;
 
-import dev.smtpapi.tracker.Tracker;
-import dev.smtpapi.tracker.config.TrackerConfiguration;
+import dev.smtpapi.tracker.TrackerRuntime;
+import dev.smtpapi.tracker.config.TrackerSettingsLoader;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
-import jakarta.servlet.ServletRegistration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the tracker with the web application and registers its servlets. In a WAR (declared in web.xml) it
+ * Starts the tracker with the web application and registers its filters and servlets ({@link TrackerEndpoints}). In a WAR (declared in web.xml) it
  * reads the configuration itself: the file named by {@code -Dsmtpapi.tracker.config},
  * {@code SMTPAPI_TRACKER_CONFIG} or the context parameter {@code smtpapi.tracker.config}, then the
  * environment. Stand-alone, {@link TrackerServer} hands it a tracker it has already started.
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class TrackerListener implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(TrackerListener.class);
 
-    private Tracker tracker;
+    private TrackerRuntime tracker;
     private final boolean owned;
 
     /** For web.xml: the listener starts and stops its own tracker. */
@@ -31,7 +30,7 @@ public final class TrackerListener implements ServletContextListener {
     }
 
     /** For an embedding server that owns the tracker's life. */
-    public TrackerListener(Tracker tracker) {
+    public TrackerListener(TrackerRuntime tracker) {
         this.tracker = tracker;
         this.owned = false;
     }
@@ -41,27 +40,15 @@ public final class TrackerListener implements ServletContextListener {
         ServletContext context = event.getServletContext();
         if (tracker == null) {
             try {
-                tracker = Tracker.start(TrackerConfiguration.load(
-                        Optional.ofNullable(context.getInitParameter(TrackerConfiguration.CONFIG_PROPERTY)),
+                tracker = TrackerRuntime.start(TrackerSettingsLoader.load(
+                        Optional.ofNullable(context.getInitParameter(TrackerSettingsLoader.CONFIG_PROPERTY)),
                         System.getenv()));
             } catch (RuntimeException e) {
                 LOG.error("the tracker cannot start: {}", e.getMessage());
                 throw e;
             }
         }
-        EngagementRecorder recorder = new EngagementRecorder(tracker);
-        add(context, "click", new ClickServlet(tracker, recorder), "/f/*");
-        add(context, "open", new OpenServlet(tracker, recorder), "/q/*");
-        add(context, "api", new ApiServlet(tracker), "/api/v1/*");
-        add(context, "health", new HealthServlet(tracker), "/healthz");
-        add(context, "metrics", new MetricsServlet(tracker), "/metrics");
-        add(context, "not-found", new NotFoundServlet(), "/");
-    }
-
-    private static void add(ServletContext context, String name, jakarta.servlet.Servlet servlet, String mapping) {
-        ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
-        registration.addMapping(mapping);
-        registration.setLoadOnStartup(1);
+        TrackerEndpoints.register(context, tracker);
     }
 
     @Override

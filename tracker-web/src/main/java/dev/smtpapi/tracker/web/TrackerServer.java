@@ -1,8 +1,8 @@
 package dev.smtpapi.tracker.web;
 
 import dev.smtpapi.config.InvalidOptionException;
-import dev.smtpapi.tracker.Tracker;
-import dev.smtpapi.tracker.config.TrackerConfiguration;
+import dev.smtpapi.tracker.TrackerRuntime;
+import dev.smtpapi.tracker.config.TrackerSettingsLoader;
 import dev.smtpapi.tracker.config.TrackerSettings;
 import java.net.URI;
 import java.util.Optional;
@@ -23,17 +23,17 @@ import org.slf4j.LoggerFactory;
 public final class TrackerServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrackerServer.class);
 
-    private final Tracker tracker;
+    private final TrackerRuntime tracker;
     private final Server server;
 
-    private TrackerServer(Tracker tracker, Server server) {
+    private TrackerServer(TrackerRuntime tracker, Server server) {
         this.tracker = tracker;
         this.server = server;
     }
 
     /** Starts a tracker and serves it; the returned server owns the tracker. */
     public static TrackerServer start(TrackerSettings settings) throws Exception {
-        Tracker tracker = Tracker.start(settings);
+        TrackerRuntime tracker = TrackerRuntime.start(settings);
         try {
             QueuedThreadPool threads = new QueuedThreadPool(200, 8);
             threads.setName("tracker-http");
@@ -63,7 +63,7 @@ public final class TrackerServer implements AutoCloseable {
         return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + connector.getLocalPort());
     }
 
-    public Tracker tracker() {
+    public TrackerRuntime tracker() {
         return tracker;
     }
 
@@ -82,7 +82,7 @@ public final class TrackerServer implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         TrackerSettings settings;
         try {
-            settings = TrackerConfiguration.load(Optional.empty(), System.getenv());
+            settings = TrackerSettingsLoader.load(Optional.empty(), System.getenv());
         } catch (InvalidOptionException e) {
             System.err.println("smtpapi tracker: " + e.getMessage());
             System.exit(2);

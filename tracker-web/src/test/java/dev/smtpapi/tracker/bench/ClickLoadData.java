@@ -6,7 +6,7 @@ import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
 import dev.smtpapi.store.StoreSettings;
-import dev.smtpapi.store.TrackingStore;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TrackingToken;
@@ -40,7 +40,7 @@ public final class ClickLoadData {
         Instant sentAt = Instant.now().minus(1, ChronoUnit.HOURS);
         try (CqlSession session = CassandraConnector.connect(settings);
                 PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[5])))) {
-            TrackingStore store = TrackingStore.create(session, settings);
+            CassandraTagStore store = CassandraTagStore.create(session, settings);
             for (int m = 0; m < messages; m++) {
                 UUID key = UUID.randomUUID();
                 List<LinkRecord> table = new ArrayList<>();

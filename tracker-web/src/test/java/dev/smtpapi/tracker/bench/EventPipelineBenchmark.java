@@ -9,14 +9,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.StoreSettings;
 import dev.smtpapi.tracker.event.EventJson;
-import dev.smtpapi.tracker.event.EventPipeline;
-import dev.smtpapi.tracker.event.EventSpool;
+import dev.smtpapi.tracker.event.CassandraEventWriter;
+import dev.smtpapi.tracker.event.EventLog;
+import dev.smtpapi.tracker.event.EventLogSettings;
 import dev.smtpapi.tracker.event.EventStore;
 import dev.smtpapi.tracker.event.EventType;
 import dev.smtpapi.tracker.event.TrackingEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -80,37 +83,46 @@ public final class EventPipelineBenchmark {
         return done.get() / ((System.nanoTime() - start) / 1e9);
     }
 
-    /** Producers hand events over as fast as they can; the rate is what reached Cassandra in the window. */
+    /**
+     * 64 producer threads append events to the event log (each waiting for its group commit, as a request does)
+     * while the Cassandra writer stores them; the rate is what reached Cassandra in the window.
+     */
     private static double pipeline(CqlSession session, String keyspace, int batchSize, int seconds)
             throws Exception {
-        EventStore store = EventStore.create(session, keyspace, DefaultConsistencyLevel.LOCAL_ONE, Duration.ofDays(1));
+        EventJson json = new EventJson(new ObjectMapper());
+        EventStore store = EventStore.create(session, keyspace, DefaultConsistencyLevel.LOCAL_ONE, Duration.ofDays(1),
+                json);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        EventPipeline pipeline = EventPipeline.start(store,
-                EventSpool.open(Files.createTempDirectory("bench-spool"), new EventJson(new ObjectMapper())),
-                2_000_000, batchSize, Duration.ofSeconds(1), registry);
-        Thread producer = new Thread(() -> {
-            long end = System.nanoTime() + Duration.ofSeconds(seconds + 1).toNanos();
-            while (System.nanoTime() < end) {
-                if (pipeline.queued() > 50_000) {
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        return;
+        EventLog log = EventLog.open(new EventLogSettings(Files.createTempDirectory("bench-log"), 1L << 32, 64L << 20,
+                1000, Duration.ofMillis(2)), json, Clock.systemUTC(), registry);
+        CassandraEventWriter writer = CassandraEventWriter.start(log, store, batchSize, Duration.ofSeconds(1),
+                Clock.systemUTC(), registry);
+        long end = System.nanoTime() + Duration.ofSeconds(seconds + 1).toNanos();
+        List<Thread> producers = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            Thread producer = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    if (writer.lagEvents() > 50_000) {
+                        Thread.onSpinWait();
+                        continue;
                     }
-                    continue;
+                    log.append(event());
                 }
-                pipeline.record(event());
-            }
-        });
-        producer.start();
+            });
+            producer.start();
+            producers.add(producer);
+        }
         Thread.sleep(500);
         double before = registry.counter("smtpapi.tracker.events.written").count();
         long start = System.nanoTime();
         Thread.sleep(Duration.ofSeconds(seconds).toMillis());
         double after = registry.counter("smtpapi.tracker.events.written").count();
         double rate = (after - before) / ((System.nanoTime() - start) / 1e9);
-        producer.join();
-        pipeline.close();
+        for (Thread producer : producers) {
+            producer.join();
+        }
+        writer.close();
+        log.close();
         return rate;
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The properties file and the environment, and how a bad value stops the start naming its option. */
-class TrackerConfigurationTest {
+class TrackerSettingsLoaderTest {
     @TempDir
     Path directory;
     private Path keys;
@@ -29,7 +29,7 @@ class TrackerConfigurationTest {
         Path file = write("signing_keys_file=" + keys + "\nlisten_port=8081\n"
                 + "cassandra_contact_points=10.0.0.5:9142\ntrusted_proxies=10.1.0.0/16, 192.168.1.1\n");
 
-        TrackerSettings settings = TrackerConfiguration.load(Optional.of(file.toString()),
+        TrackerSettings settings = TrackerSettingsLoader.load(Optional.of(file.toString()),
                 Map.of("SMTPAPI_LISTEN_PORT", "9090", "SMTPAPI_API_KEY", "a-long-enough-api-key"));
 
         assertThat(settings.listenPort()).isEqualTo(9090);
@@ -43,7 +43,7 @@ class TrackerConfigurationTest {
     void the_environment_may_name_the_file() throws Exception {
         Path file = write("signing_keys_file=" + keys + "\nlisten_port=7070\n");
 
-        TrackerSettings settings = TrackerConfiguration.load(Optional.empty(),
+        TrackerSettings settings = TrackerSettingsLoader.load(Optional.empty(),
                 Map.of("SMTPAPI_TRACKER_CONFIG", file.toString()));
 
         assertThat(settings.listenPort()).isEqualTo(7070);
@@ -63,7 +63,7 @@ class TrackerConfigurationTest {
 
     private void assertFailsNaming(String option, String properties) throws Exception {
         Path file = write(properties);
-        assertThatThrownBy(() -> TrackerConfiguration.load(Optional.of(file.toString()), Map.of()))
+        assertThatThrownBy(() -> TrackerSettingsLoader.load(Optional.of(file.toString()), Map.of()))
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessageContaining("'" + option + "'")
                 .satisfies(e -> assertThat(((InvalidOptionException) e).option()).isEqualTo(option));

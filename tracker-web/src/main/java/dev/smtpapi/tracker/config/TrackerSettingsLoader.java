@@ -22,12 +22,12 @@ import java.util.TreeSet;
  * each the option's name in upper case with the prefix {@value #ENV_PREFIX}
  * ({@code cassandra_contact_points} → {@code SMTPAPI_CASSANDRA_CONTACT_POINTS}).
  */
-public final class TrackerConfiguration {
+public final class TrackerSettingsLoader {
     public static final String CONFIG_PROPERTY = "smtpapi.tracker.config";
     public static final String CONFIG_ENV = "SMTPAPI_TRACKER_CONFIG";
     public static final String ENV_PREFIX = "SMTPAPI_";
 
-    private TrackerConfiguration() {
+    private TrackerSettingsLoader() {
     }
 
     /**

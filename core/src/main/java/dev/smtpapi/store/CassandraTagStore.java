@@ -28,15 +28,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 
 /**
- * Tag storage in Cassandra: writes what a message's tokens stand for, and resolves a verified token back to
- * it. A message is written as one {@code messages} row (engagement data and the link table) plus one small
+ * {@link TagStore} in Cassandra: writes what a message's tokens stand for, and resolves a verified token back
+ * to it. A message is written as one {@code messages} row (engagement data and the link table) plus one small
  * {@code recipients} row per recipient, each with a TTL that ends with the links' lifetime.
  *
  * <p>Writes are asynchronous prepared statements with a bound on how many are in flight at once, shared by
  * every thread using this store. Reads go through two bounded caches, so a link clicked again (or clicked
- * while Cassandra is away) does not need a round trip. Thread-safe.
+ * while Cassandra is away) does not need a round trip; a cached message is dropped once past its expiry, as
+ * its rows are. Thread-safe.
  */
-public final class TrackingStore {
+public final class CassandraTagStore implements TagStore {
     private static final TupleType LINK = DataTypes.tupleOf(DataTypes.TEXT, DataTypes.TEXT, DataTypes.BOOLEAN);
 
     private final CqlSession session;
@@ -50,7 +51,7 @@ public final class TrackingStore {
     private final Cache<UUID, MessageRecord> messages;
     private final Cache<RecipientKey, RecipientRecord> recipients;
 
-    private TrackingStore(CqlSession session, StoreSettings settings, Clock clock) {
+    private CassandraTagStore(CqlSession session, StoreSettings settings, Clock clock) {
         this.session = Objects.requireNonNull(session, "session");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -70,12 +71,12 @@ public final class TrackingStore {
     }
 
     /** A store over an open session whose keyspace and tables exist (see {@link CassandraConnector}). */
-    public static TrackingStore create(CqlSession session, StoreSettings settings) {
-        return new TrackingStore(session, settings, Clock.systemUTC());
+    public static CassandraTagStore create(CqlSession session, StoreSettings settings) {
+        return new CassandraTagStore(session, settings, Clock.systemUTC());
     }
 
-    public static TrackingStore create(CqlSession session, StoreSettings settings, Clock clock) {
-        return new TrackingStore(session, settings, clock);
+    public static CassandraTagStore create(CqlSession session, StoreSettings settings, Clock clock) {
+        return new CassandraTagStore(session, settings, clock);
     }
 
     /** Writes the message-level row. Completes when Cassandra acknowledged it at the configured consistency. */
@@ -98,10 +99,7 @@ public final class TrackingStore {
         return execute(statement, "recipient " + recipient);
     }
 
-    /**
-     * Writes a message and all its recipients, and returns only when every row is stored: the caller may
-     * then deliver tracked links. Throws {@link StoreUnavailableException} when any write failed.
-     */
+    @Override
     public void writeAll(MessageRecord message, List<RecipientRecord> recipients) {
         List<CompletableFuture<Void>> writes = new ArrayList<>(recipients.size() + 1);
         writes.add(writeMessage(message).toCompletableFuture());
@@ -111,12 +109,8 @@ public final class TrackingStore {
         await(CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])), message);
     }
 
-    /**
-     * Resolves a verified token to its message, recipient and link, from the caches when it can. Empty when
-     * tag storage has no such data (expired and removed, or never written).
-     *
-     * @throws StoreUnavailableException when the data is not cached and Cassandra cannot be read
-     */
+    /** From the caches when it can; reads Cassandra only for what is not cached. */
+    @Override
     public Optional<Resolution> resolve(TrackingToken token) {
         Optional<MessageRecord> message = message(token.messageKey());
         if (message.isEmpty()) {
@@ -138,12 +132,12 @@ public final class TrackingStore {
 
     /** Whether {@link #resolve} can answer this token from memory alone. */
     public boolean isCached(TrackingToken token) {
-        return messages.getIfPresent(token.messageKey()) != null
+        return cachedMessage(token.messageKey()) != null
                 && recipients.getIfPresent(new RecipientKey(token.messageKey(), token.recipientIndex())) != null;
     }
 
     public Optional<MessageRecord> message(UUID messageKey) {
-        MessageRecord cached = messages.getIfPresent(messageKey);
+        MessageRecord cached = cachedMessage(messageKey);
         if (cached != null) {
             return Optional.of(cached);
         }
@@ -185,6 +179,16 @@ public final class TrackingStore {
         RecipientRecord recipient = RecipientRecord.of(messageKey, index, row.getString("raw_rcpt_to"));
         recipients.put(key, recipient);
         return Optional.of(recipient);
+    }
+
+    /** The cached message, unless it is past its expiry (then it is dropped: its rows are gone too). */
+    private MessageRecord cachedMessage(UUID messageKey) {
+        MessageRecord cached = messages.getIfPresent(messageKey);
+        if (cached != null && !clock.instant().isBefore(cached.expiry())) {
+            messages.invalidate(messageKey);
+            return null;
+        }
+        return cached;
     }
 
     public StoreSettings settings() {
@@ -241,31 +245,15 @@ public final class TrackingStore {
     }
 
     private int ttlSeconds(Instant expiry) {
-        long seconds = Duration.between(clock.instant(), expiry).getSeconds();
+        return ttlSeconds(clock.instant(), expiry);
+    }
+
+    /** The TTL of rows written at {@code now}: whole seconds until the expiry, at least one. */
+    static int ttlSeconds(Instant now, Instant expiry) {
+        long seconds = Duration.between(now, expiry).getSeconds();
         return (int) Math.max(1, Math.min(seconds, Integer.MAX_VALUE));
     }
 
-    private static final class RecipientKey {
-        private final UUID messageKey;
-        private final int index;
-
-        RecipientKey(UUID messageKey, int index) {
-            this.messageKey = messageKey;
-            this.index = index;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            if (!(other instanceof RecipientKey)) {
-                return false;
-            }
-            RecipientKey that = (RecipientKey) other;
-            return index == that.index && messageKey.equals(that.messageKey);
-        }
-
-        @Override
-        public int hashCode() {
-            return messageKey.hashCode() * 31 + index;
-        }
+    private record RecipientKey(UUID messageKey, int index) {
     }
 }

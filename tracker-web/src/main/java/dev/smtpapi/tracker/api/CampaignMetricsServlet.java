@@ -1,0 +1,66 @@
+package dev.smtpapi.tracker.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smtpapi.store.StoreUnavailableException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/metrics/campaigns}: per campaign, opens, unique opens, clicks and unique clicks, each split
+ * into human and machine, over the {@code from}/{@code to} window, for the {@code campaigns} asked (all when none).
+ */
+public final class CampaignMetricsServlet extends HttpServlet {
+    public static final String MAPPING = "/api/v1/metrics/campaigns";
+    private static final long serialVersionUID = 1L;
+
+    private final transient CampaignMetrics metrics;
+    private final transient ApiResponses responses;
+    private final transient Clock clock;
+    private final int retryAfterSeconds;
+
+    public CampaignMetricsServlet(CampaignMetrics metrics, ApiResponses responses, Clock clock,
+            int retryAfterSeconds) {
+        this.metrics = metrics;
+        this.responses = responses;
+        this.clock = clock;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        QueryParameters parameters = QueryParameters.of(request.getParameterMap());
+        Map<String, CampaignMetrics.Counts> counts;
+        try {
+            counts = metrics.count(TimeWindow.parse(parameters, clock.instant()),
+                    parameters.list("campaigns", false));
+        } catch (BadParameterException e) {
+            responses.badParameter(response, e);
+            return;
+        } catch (StoreUnavailableException e) {
+            responses.unavailable(response, retryAfterSeconds, "the event store");
+            return;
+        }
+        ObjectNode body = responses.object();
+        ArrayNode results = body.putArray("results");
+        counts.forEach((campaign, count) -> {
+            ObjectNode row = results.addObject();
+            row.put("campaign_id", campaign);
+            split(row.putObject("opens"), count.opens());
+            split(row.putObject("unique_opens"), count.uniqueOpens());
+            split(row.putObject("clicks"), count.clicks());
+            split(row.putObject("unique_clicks"), count.uniqueClicks());
+        });
+        responses.ok(response, body);
+    }
+
+    private static void split(ObjectNode node, CampaignMetrics.Split split) {
+        node.put("human", split.human());
+        node.put("machine", split.machine());
+        node.put("total", split.total());
+    }
+}

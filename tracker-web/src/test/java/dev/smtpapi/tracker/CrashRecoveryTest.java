@@ -1,0 +1,298 @@
+package dev.smtpapi.tracker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smtpapi.config.Options;
+import dev.smtpapi.store.CassandraConnector;
+import dev.smtpapi.store.LinkRecord;
+import dev.smtpapi.store.MessageRecord;
+import dev.smtpapi.store.RecipientRecord;
+import dev.smtpapi.store.CassandraTagStore;
+import dev.smtpapi.token.SigningKeys;
+import dev.smtpapi.token.TokenCodec;
+import dev.smtpapi.token.TrackingToken;
+import dev.smtpapi.tracker.config.TrackerSettings;
+import dev.smtpapi.tracker.event.EventJson;
+import dev.smtpapi.tracker.event.EventStore;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 9: an answered click is a stored event. The stand-alone tracker runs as a process of its own against a
+ * Cassandra of the test's own (both on free ports); clicks arrive from several clients without pause while the
+ * tracker is killed with SIGKILL three times and Cassandra once. Every click is on a link of its own (one
+ * recipient's link, clicked once), so each stored event names the click it records. In the end every click
+ * answered with its redirect has exactly one event in Cassandra, no click has two, and the only events
+ * without an answer are of requests cut off by a kill after the tracker had recorded them (the event is on
+ * disk before the answer goes out, so a kill between the two leaves an event whose answer never arrived). The Cassandra's CQL port is
+ * {@code smtpapi.tracker.crash.port} when set (its other ports follow it), else three free ports.
+ */
+class CrashRecoveryTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SECRET = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
+    private static final int CLIENTS = 6;
+    private static OwnCassandra cassandra;
+
+    @BeforeAll
+    static void startOwnCassandra() throws Exception {
+        Integer port = Integer.getInteger("smtpapi.tracker.crash.port");
+        cassandra = port == null ? OwnCassandra.onFreePorts("crash-cassandra") : OwnCassandra.at("crash-cassandra", port);
+        cassandra.start();
+    }
+
+    @AfterAll
+    static void stopOwnCassandra() throws Exception {
+        cassandra.stop();
+    }
+
+    @Test
+    void every_click_answered_through_three_tracker_kills_and_a_cassandra_kill_is_stored_exactly_once()
+            throws Exception {
+        Path directory = Files.createTempDirectory("crash-recovery");
+        Path keys = directory.resolve("keys");
+        Files.writeString(keys, "# test key\n7 " + SECRET + "\n");
+        TokenCodec codec = TokenCodec.of(SigningKeys.load(keys));
+        String keyspace = "tracker_crash_" + Long.toHexString(System.nanoTime());
+        Map<String, String> options = new HashMap<>(TrackerFixture.baseOptions(keyspace, keys, directory));
+        options.put("cassandra_contact_points", "127.0.0.1:" + cassandra.port());
+        options.put("listen_port", Integer.toString(OwnCassandra.freePort()));
+        options.put("max_events_per_token_per_minute", "1000000");
+        TrackerSettings settings = TrackerSettings.from(Options.from(options));
+        Path config = directory.resolve("tracker.properties");
+        Properties properties = new Properties();
+        properties.putAll(options);
+        try (var out = Files.newBufferedWriter(config)) {
+            properties.store(out, "tracker of CrashRecoveryTest");
+        }
+        String base = "http://127.0.0.1:" + options.get("listen_port");
+
+        TrackerProcess tracker = TrackerProcess.start(config, base, directory.resolve("tracker.log"));
+        try (CqlSession session = CassandraConnector.connect(settings.store())) {
+            List<Click> clicks = sendMessages(CassandraTagStore.create(session, settings.store()), codec, base);
+            Outcomes outcomes = new Outcomes();
+            AtomicBoolean clicking = new AtomicBoolean(true);
+            List<Thread> clients = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                int client = c;
+                Thread thread = new Thread(() -> click(clicks, client, clicking, outcomes), "client-" + c);
+                thread.start();
+                clients.add(thread);
+            }
+
+            for (int kill = 1; kill <= 2; kill++) {
+                Thread.sleep(2500);
+                tracker.kill();
+                tracker = TrackerProcess.start(config, base, directory.resolve("tracker.log"));
+            }
+            Thread.sleep(2500);
+            cassandra.kill();
+            Thread.sleep(3000);
+            cassandra.start();
+            Thread.sleep(1500);
+            tracker.kill();
+            tracker = TrackerProcess.start(config, base, directory.resolve("tracker.log"));
+            Thread.sleep(2500);
+            clicking.set(false);
+            for (Thread client : clients) {
+                client.join();
+            }
+
+            assertThat(outcomes.wrong).as("clicks redirected somewhere else").isEmpty();
+            assertThat(outcomes.answered).as("clicks answered").hasSizeGreaterThan(200);
+            tracker.awaitWriterIdle(Duration.ofSeconds(120));
+            EventStore events = EventStore.create(session, keyspace, settings.store().consistency(),
+                    Duration.ofDays(1), new EventJson(JSON));
+            Map<String, Long> eventsPerClick = events.list(Instant.now().minus(1, ChronoUnit.HOURS),
+                    Instant.now().plus(1, ChronoUnit.MINUTES)).stream()
+                    .filter(e -> e.messageId().startsWith("crash-"))
+                    .collect(Collectors.groupingBy(e -> e.messageId() + " " + e.rcptTo() + " "
+                            + e.targetLinkUrl().orElse(""), Collectors.counting()));
+            assertThat(eventsPerClick.values()).as("events per click").allMatch(count -> count == 1);
+            Set<String> answered = outcomes.answered.stream().map(Click::key).collect(Collectors.toSet());
+            Set<String> inDoubt = outcomes.cutOff.stream().map(Click::key).collect(Collectors.toSet());
+            assertThat(eventsPerClick.keySet()).as("every answered click is stored").containsAll(answered);
+            Set<String> unanswered = new java.util.HashSet<>(eventsPerClick.keySet());
+            unanswered.removeAll(answered);
+            assertThat(inDoubt).as("events without an answer are of requests a kill cut off").containsAll(unanswered);
+            assertThat(eventsPerClick).as("events stored: %d answered + %d of %d cut off requests", answered.size(),
+                    unanswered.size(), inDoubt.size()).hasSize(answered.size() + unanswered.size());
+        } finally {
+            tracker.stop();
+        }
+    }
+
+    /** One recipient's click on one link: its URL, and what its event must name. */
+    private record Click(String url, String messageId, String recipient, String target) {
+        String key() {
+            return messageId + " " + recipient + " " + target;
+        }
+    }
+
+    /** What became of the clicks, by the clients' account. */
+    private static final class Outcomes {
+        final Set<Click> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Set<Click> cutOff = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Set<Click> wrong = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    }
+
+    /** 40 messages of 100 recipients and 3 links each: 12,000 clicks of their own. */
+    private static List<Click> sendMessages(CassandraTagStore store, TokenCodec codec, String base) {
+        List<Click> clicks = new ArrayList<>();
+        Instant now = Instant.now();
+        List<String> targets = List.of("https://example.com/a", "https://example.com/b", "https://example.com/c");
+        for (int m = 0; m < 40; m++) {
+            UUID key = UUID.randomUUID();
+            MessageRecord message = MessageRecord.builder().messageKey(key).messageId("crash-" + key)
+                    .sentAt(now.minus(1, ChronoUnit.HOURS)).expiry(now.plus(30, ChronoUnit.DAYS))
+                    .links(targets.stream().map(LinkRecord::of).toList()).build();
+            List<RecipientRecord> recipients = new ArrayList<>();
+            for (int r = 0; r < 100; r++) {
+                String address = "reader" + r + "@example.com";
+                recipients.add(RecipientRecord.of(key, r, address));
+                for (int link = 0; link < targets.size(); link++) {
+                    clicks.add(new Click(base + "/f/x/" + codec.encode(TrackingToken.click(key, r, link,
+                            message.expiry())), message.messageId(), address, targets.get(link)));
+                }
+            }
+            store.writeAll(message, recipients);
+        }
+        java.util.Collections.shuffle(clicks, new java.util.Random(9));
+        return clicks;
+    }
+
+    /**
+     * Client {@code client} of {@value #CLIENTS} takes every {@value #CLIENTS}th click, each once: a 302 is an
+     * answered click; a refused connection (the tracker is down) or a 503 (Cassandra is, and the link is not
+     * cached) is tried again, since nothing was recorded; any other failure (the connection cut off by a kill)
+     * leaves the click in doubt and moves on.
+     */
+    private static void click(List<Click> clicks, int client, AtomicBoolean clicking, Outcomes outcomes) {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        for (int i = client; i < clicks.size() && clicking.get(); ) {
+            Click click = clicks.get(i);
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(click.url()))
+                        .timeout(Duration.ofSeconds(10)).header("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) "
+                                + "Firefox/133.0").build(), HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 302) {
+                    (response.headers().firstValue("Location").orElse("").equals(click.target())
+                            ? outcomes.answered : outcomes.wrong).add(click);
+                    i += CLIENTS;
+                } else {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (java.net.ConnectException e) {
+                pause();
+            } catch (Exception e) {
+                outcomes.cutOff.add(click);
+                i += CLIENTS;
+                pause();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The stand-alone tracker ({@code TrackerServer}) in a JVM of its own, on the test's class path. */
+    private static final class TrackerProcess {
+        private final Process process;
+        private final String base;
+
+        private TrackerProcess(Process process, String base) {
+            this.process = process;
+            this.base = base;
+        }
+
+        static TrackerProcess start(Path config, String base, Path log) throws Exception {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", classPath,
+                    "dev.smtpapi.tracker.web.TrackerServer")
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().put("SMTPAPI_TRACKER_CONFIG", config.toString());
+            TrackerProcess tracker = new TrackerProcess(builder.start(), base);
+            tracker.awaitHealth(Duration.ofSeconds(90), log.toFile());
+            return tracker;
+        }
+
+        /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+
+        private JsonNode health() throws Exception {
+            HttpClient http = HttpClient.newHttpClient();
+            return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/healthz"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
+        }
+
+        private void awaitHealth(Duration timeout, File log) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("the tracker exited at start; see " + log);
+                }
+                try {
+                    health();
+                    return;
+                } catch (java.io.IOException e) {
+                    Thread.sleep(100);
+                }
+            }
+            throw new AssertionError("the tracker did not answer /healthz within " + timeout + "; see " + log);
+        }
+
+        void awaitWriterIdle(Duration timeout) throws Exception {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            JsonNode health = health();
+            while (health.path("writer").path("lag_events").asLong(-1) != 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("events still not in Cassandra after " + timeout + ": " + health);
+                }
+                Thread.sleep(200);
+                health = health();
+            }
+        }
+    }
+}
