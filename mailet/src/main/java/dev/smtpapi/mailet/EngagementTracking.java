@@ -88,7 +88,8 @@ public class EngagementTracking extends GenericMailet {
         store.connectInBackground();
         CopyQueue copies = mailQueues.map(CopyQueue::spool)
                 .orElseGet(() -> CopyQueue.fromMailetContext(getMailetContext()));
-        tracker = new MailTracker(configuration, codec, store, copies, metrics, Clock.systemUTC());
+        SplitLedger ledger = new CassandraSplitLedger(store::session, configuration.store().keyspace());
+        tracker = new MailTracker(configuration, codec, store, ledger, copies, metrics, Clock.systemUTC());
         LOGGER.info("EngagementTracking ready: {}", configuration);
     }
 

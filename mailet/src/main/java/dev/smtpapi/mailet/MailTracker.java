@@ -12,11 +12,14 @@ import dev.smtpapi.token.TokenCodec;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
@@ -44,15 +47,17 @@ final class MailTracker {
     private final TrackingConfiguration configuration;
     private final TokenCodec codec;
     private final StoreConnection store;
+    private final SplitLedger ledger;
     private final CopyQueue copies;
     private final TrackingMetrics metrics;
     private final Clock clock;
 
-    MailTracker(TrackingConfiguration configuration, TokenCodec codec, StoreConnection store, CopyQueue copies,
+    MailTracker(TrackingConfiguration configuration, TokenCodec codec, StoreConnection store, SplitLedger ledger, CopyQueue copies,
             TrackingMetrics metrics, Clock clock) {
         this.configuration = configuration;
         this.codec = codec;
         this.store = store;
+        this.ledger = ledger;
         this.copies = copies;
         this.metrics = metrics;
         this.clock = clock;
@@ -181,54 +186,85 @@ final class MailTracker {
                     mail.getName(), parsed.unverifiableLinkCount());
         }
         List<MailAddress> recipients = ImmutableList.copyOf(mail.getRecipients());
-        Instant sentAt = clock.instant();
+        byte[] digest = recipients.size() > 1 ? digest(raw) : new byte[0];
+        Optional<SplitLedger.Split> resumed = recipients.size() > 1
+                ? earlierSplit(mail, digest, recipients) : Optional.empty();
+        UUID messageKey = resumed.map(SplitLedger.Split::messageKey).orElseGet(UUID::randomUUID);
+        Instant sentAt = resumed.map(SplitLedger.Split::sentAt).orElseGet(clock::instant);
         // Tokens carry whole seconds; the stored expiry must be the same instant.
-        Instant expiry = Instant.ofEpochSecond(sentAt.plus(settings.linkExpiry()).getEpochSecond());
-        MessageRecord record = messageRecord(mail, parsed, settings, sentAt, expiry);
-        try {
-            TagStore tags = store.get();
-            tags.writeAll(record, recipientRecords(record.messageKey(), recipients));
-        } catch (RuntimeException e) {
-            onStoreFailure(mail, untracked, recipients.size(), e);
-            return;
+        Instant expiry = resumed.map(SplitLedger.Split::expiry)
+                .orElseGet(() -> Instant.ofEpochSecond(sentAt.plus(settings.linkExpiry()).getEpochSecond()));
+        MessageRecord record = messageRecord(mail, parsed, settings, messageKey, sentAt, expiry);
+        if (resumed.isEmpty()) {
+            try {
+                TagStore tags = store.get();
+                tags.writeAll(record, recipientRecords(record.messageKey(), recipients));
+            } catch (RuntimeException e) {
+                onStoreFailure(mail, untracked, recipients.size(), e);
+                return;
+            }
         }
 
         TrackingUrls urls = new TrackingUrls(codec, record.messageKey(), expiry, settings, parsed.links());
         Attribute marker = new Attribute(TRACKED, AttributeValue.of(record.messageKey().toString()));
+        int queued;
         if (recipients.size() == 1) {
             // Nothing to split: the mail itself becomes the tracked copy and goes on down the processor.
             mail.setMessage(mimeMessage(parsed.render(urls.forRecipient(0))));
             mail.setAttribute(marker);
+            queued = 1;
         } else {
-            split(mail, raw, parsed, urls, marker, recipients);
+            SplitLedger.Split split = resumed.orElseGet(() -> new SplitLedger.Split(mail.getName(), digest,
+                    messageKey, sentAt, expiry, addresses(recipients), Set.of()));
+            queued = split(mail, raw, parsed, urls, marker, split, resumed.isEmpty());
         }
         metrics.trackedMails().increment();
-        metrics.trackedCopies().add(recipients.size());
-        LOGGER.info("Mail {}: tracked as message {} for {} recipients, {} links{}{}", mail.getName(),
-                record.messageKey(), recipients.size(), record.links().size(),
-                settings.openTracking() ? ", open pixel" : "", settings.clickTracking() ? ", clicks" : "");
+        metrics.trackedCopies().add(queued);
+        LOGGER.info("Mail {}: tracked as message {} for {} recipients{}, {} links{}{}", mail.getName(),
+                record.messageKey(), recipients.size(),
+                resumed.isPresent() ? " (split resumed: " + queued + " copies not queued before)" : "",
+                record.links().size(), settings.openTracking() ? ", open pixel" : "",
+                settings.clickTracking() ? ", clicks" : "");
     }
 
     /**
-     * One copy per recipient, each sent back to the start of the current processor, where this mailet lets it
-     * pass because it carries {@link #TRACKED}. The original is ghosted once every copy is queued. When queueing
-     * fails part way, the original keeps only the recipients not yet served, with its untracked body, so nobody
-     * gets the mail twice and nobody loses it.
+     * The split this very mail started before James went down, if any: same name, same message, same
+     * recipients. Without a readable ledger the split starts afresh (and the tag write decides).
      */
-    private void split(Mail mail, byte[] raw, TrackableMessage parsed, TrackingUrls urls, Attribute marker,
-            List<MailAddress> recipients) throws MessagingException {
+    private Optional<SplitLedger.Split> earlierSplit(Mail mail, byte[] digest, List<MailAddress> recipients) {
+        try {
+            return ledger.find(mail.getName()).filter(split -> split.isOf(digest, addresses(recipients)));
+        } catch (RuntimeException e) {
+            LOGGER.warn("Mail {}: split progress unreadable, splitting as a new mail: {}", mail.getName(),
+                    e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * One copy per recipient not yet served by an earlier attempt at this split, each sent back to the start of
+     * the current processor, where this mailet lets it pass because it carries {@link #TRACKED}. Each queued copy
+     * is recorded in the ledger. The original is ghosted once every copy is queued. When queueing fails part way,
+     * the original keeps only the recipients not yet served, with its untracked body, so nobody gets the mail
+     * twice and nobody loses it. Returns how many copies were queued.
+     */
+    private int split(Mail mail, byte[] raw, TrackableMessage parsed, TrackingUrls urls, Attribute marker,
+            SplitLedger.Split split, boolean record) throws MessagingException {
         String processor = mail.getState() == null ? Mail.DEFAULT : mail.getState();
+        List<MailAddress> recipients = ImmutableList.copyOf(mail.getRecipients());
         List<MailAddress> served = new ArrayList<>(recipients.size());
+        boolean recording = record ? recordStart(mail, split) : true;
         // duplicate() copies the message (in James, to a temporary file), and every copy replaces it at once:
         // the original, ghosted at the end, lends the copies a stub instead of its whole body.
         mail.setMessage(mimeMessage(SPLIT_STUB));
+        int queued = 0;
         try {
             for (int i = 0; i < recipients.size(); i++) {
-                Mail copy = mail.duplicate();
-                copy.setName(mail.getName() + "-rcpt" + (i + 1));
-                copy.setRecipients(List.of(recipients.get(i)));
-                copy.setMessage(mimeMessage(parsed.render(urls.forRecipient(i))));
-                copy.setAttribute(marker);
+                if (split.queued().contains(i)) {
+                    served.add(recipients.get(i));
+                    continue;
+                }
+                Mail copy = copyFor(mail, i, recipients.get(i), parsed.render(urls.forRecipient(i)), marker);
                 try {
                     copies.enqueue(copy, processor);
                 } finally {
@@ -236,6 +272,8 @@ final class MailTracker {
                     LifecycleUtil.dispose(copy);
                 }
                 served.add(recipients.get(i));
+                queued++;
+                recording = recording && recordQueued(mail, i);
             }
         } catch (MessagingException | RuntimeException e) {
             List<MailAddress> remaining = new ArrayList<>(recipients);
@@ -247,6 +285,56 @@ final class MailTracker {
             throw e;
         }
         mail.setState(Mail.GHOST);
+        return queued;
+    }
+
+    /**
+     * The tracked copy of {@code mail} for its recipient number {@code index}: one recipient, the same sender,
+     * attributes and remote address, this recipient's rendered message, and the mark that it is tracked.
+     */
+    private static Mail copyFor(Mail mail, int index, MailAddress recipient, byte[] rendered, Attribute marker)
+            throws MessagingException {
+        Mail copy = mail.duplicate();
+        copy.setName(mail.getName() + "-rcpt" + (index + 1));
+        copy.setRecipients(List.of(recipient));
+        copy.setMessage(mimeMessage(rendered));
+        copy.setAttribute(marker);
+        return copy;
+    }
+
+    private boolean recordStart(Mail mail, SplitLedger.Split split) {
+        try {
+            ledger.started(split);
+            return true;
+        } catch (RuntimeException e) {
+            LOGGER.warn("Mail {}: split progress not recorded ({}); a crash during this split would send its "
+                    + "recipients a second copy", mail.getName(), e.getMessage());
+            return false;
+        }
+    }
+
+    private boolean recordQueued(Mail mail, int index) {
+        try {
+            ledger.queued(mail.getName(), index);
+            return true;
+        } catch (RuntimeException e) {
+            LOGGER.warn("Mail {}: split progress no longer recorded after copy {} ({}); a crash during this split "
+                    + "would send the later recipients a second copy", mail.getName(), index + 1, e.getMessage());
+            return false;
+        }
+    }
+
+    private static List<String> addresses(List<MailAddress> recipients) {
+        return recipients.stream().map(MailAddress::asString).toList();
+    }
+
+    /** SHA-256 of the message as split: tells a redelivered mail from another mail with the same name. */
+    private static byte[] digest(byte[] raw) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(raw);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     private void onStoreFailure(Mail mail, Untracked untracked, int recipients, RuntimeException cause) throws MessagingException {
@@ -266,8 +354,8 @@ final class MailTracker {
         }
     }
 
-    private MessageRecord messageRecord(Mail mail, TrackableMessage parsed, MailSettings settings, Instant sentAt,
-            Instant expiry) throws MessagingException {
+    private MessageRecord messageRecord(Mail mail, TrackableMessage parsed, MailSettings settings, UUID messageKey,
+            Instant sentAt, Instant expiry) throws MessagingException {
         List<LinkRecord> links = new ArrayList<>();
         if (settings.clickTracking()) {
             for (TrackedLink link : parsed.links()) {
@@ -276,7 +364,7 @@ final class MailTracker {
         }
         String messageId = mail.getMessage().getMessageID();
         return MessageRecord.builder()
-                .messageKey(UUID.randomUUID())
+                .messageKey(messageKey)
                 .messageId(messageId == null || messageId.isBlank() ? mail.getName() : messageId.strip())
                 .campaignId(settings.campaignId())
                 .metadataJson(settings.metadataJson())

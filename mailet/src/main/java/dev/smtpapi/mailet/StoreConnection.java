@@ -107,6 +107,20 @@ final class StoreConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * The open session, connecting first like {@link #get}, for the mailet's own table (the split ledger).
+     *
+     * @throws StoreUnavailableException when Cassandra cannot be reached now, or when this connection serves a
+     *     store that is not Cassandra
+     */
+    synchronized CqlSession session() {
+        get();
+        if (session == null) {
+            throw new StoreUnavailableException("no Cassandra session: the tag store is " + store, null);
+        }
+        return session;
+    }
+
     @Override
     public synchronized void close() {
         closed = true;

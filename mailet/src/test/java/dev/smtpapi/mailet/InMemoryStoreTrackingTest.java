@@ -42,7 +42,7 @@ class InMemoryStoreTrackingTest {
                 TrackingConfiguration.OPEN_TRACKING_ENABLED, "true",
                 TrackingConfiguration.CLICK_TRACKING_ENABLED, "true")));
         tracker = new MailTracker(configuration, TokenCodec.of(SigningKeys.load(keys)), StoreConnection.serving(store),
-                context, metrics, Clock.systemUTC());
+                new InMemorySplitLedger(), CopyQueue.fromMailetContext(context), metrics, Clock.systemUTC());
     }
 
     @Test
