@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
@@ -95,12 +97,20 @@ final class CassandraSplitLedger implements SplitLedger {
     }
 
     @Override
-    public void queued(String mailName, int recipientIndex) {
+    public CompletionStage<Void> queued(String mailName, int recipientIndex) {
+        String what = "recording copy " + recipientIndex + " of mail " + mailName;
         try {
             Statements cql = statements();
-            cql.session().execute(cql.queued().bind(mailName, recipientIndex));
-        } catch (DriverException e) {
-            throw StoreUnavailableException.because("recording copy " + recipientIndex + " of mail " + mailName, e);
+            return cql.session().executeAsync(cql.queued().bind(mailName, recipientIndex))
+                    .handle((result, error) -> {
+                        if (error != null) {
+                            throw StoreUnavailableException.because(what, error);
+                        }
+                        return null;
+                    });
+        } catch (DriverException | StoreUnavailableException e) {
+            return CompletableFuture.failedFuture(e instanceof StoreUnavailableException unavailable
+                    ? unavailable : StoreUnavailableException.because(what, e));
         }
     }
 }

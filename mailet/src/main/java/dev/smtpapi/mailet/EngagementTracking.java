@@ -32,18 +32,18 @@ import org.slf4j.LoggerFactory;
  * </mailet>
  * }</pre>
  *
- * <p>The options are listed in {@link TrackingConfiguration}, the attributes in {@link AttributeOverrides}; the
- * work on each mail is done by {@link MailTracker}.
+ * <p>The options are listed in {@link MailetSettings}, the attributes in {@link AttributeOverrides}; the
+ * work on each mail is done by {@link MailSplitter}.
  */
 public class EngagementTracking extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(EngagementTracking.class);
 
     private final Optional<MetricFactory> metricFactory;
     private final Optional<MailQueueFactory<?>> mailQueues;
-    private TrackingConfiguration configuration;
+    private MailetSettings settings;
     private TrackingMetrics metrics;
     private StoreConnection store;
-    private MailTracker tracker;
+    private MailSplitter splitter;
 
     /**
      * For James: its metric factory receives the mailet's counts, and tracked copies go straight into its spool
@@ -74,28 +74,28 @@ public class EngagementTracking extends GenericMailet {
     public void init() throws MessagingException {
         TokenCodec codec;
         try {
-            configuration = TrackingConfiguration.from(Options.from(this::getInitParameter));
-            codec = TokenCodec.of(SigningKeys.load(configuration.signingKeysFile()));
+            settings = MailetSettings.from(Options.from(this::getInitParameter));
+            codec = TokenCodec.of(SigningKeys.load(settings.signingKeysFile()));
         } catch (InvalidOptionException e) {
             throw new MessagingException(e.getMessage(), e);
         } catch (IOException | IllegalArgumentException e) {
             // SigningKeys names the file and line of the problem, never a secret.
-            throw new MessagingException("invalid option '" + TrackingConfiguration.SIGNING_KEYS_FILE + "': "
+            throw new MessagingException("invalid option '" + MailetSettings.SIGNING_KEYS_FILE + "': "
                     + e.getMessage(), e);
         }
         metrics = new TrackingMetrics(metricFactory);
-        store = new StoreConnection(configuration.store(), Clock.systemUTC());
+        store = new StoreConnection(settings.store(), Clock.systemUTC());
         store.connectInBackground();
         CopyQueue copies = mailQueues.map(CopyQueue::spool)
                 .orElseGet(() -> CopyQueue.fromMailetContext(getMailetContext()));
-        SplitLedger ledger = new CassandraSplitLedger(store::session, configuration.store().keyspace());
-        tracker = new MailTracker(configuration, codec, store, ledger, copies, metrics, Clock.systemUTC());
-        LOGGER.info("EngagementTracking ready: {}", configuration);
+        SplitLedger ledger = new CassandraSplitLedger(store::session, settings.store().keyspace());
+        splitter = new MailSplitter(settings, codec, store, ledger, copies, metrics, Clock.systemUTC());
+        LOGGER.info("EngagementTracking ready: {}", settings);
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        tracker.process(mail);
+        splitter.process(mail);
     }
 
     @Override
@@ -111,8 +111,8 @@ public class EngagementTracking extends GenericMailet {
     }
 
     /** The settings read from the init parameters; null before {@link #init()}. */
-    public TrackingConfiguration configuration() {
-        return configuration;
+    public MailetSettings settings() {
+        return settings;
     }
 
     /** The mailet's counts; null before {@link #init()}. */

@@ -5,6 +5,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,14 +29,19 @@ final class InMemorySplitLedger implements SplitLedger {
     }
 
     @Override
-    public void queued(String mailName, int recipientIndex) {
-        write();
+    public CompletionStage<Void> queued(String mailName, int recipientIndex) {
+        try {
+            write();
+        } catch (StoreUnavailableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         splits.computeIfPresent(mailName, (name, split) -> {
             Set<Integer> queued = new HashSet<>(split.queued());
             queued.add(recipientIndex);
             return new Split(name, split.messageDigest(), split.messageKey(), split.sentAt(), split.expiry(),
                     split.recipients(), queued);
         });
+        return CompletableFuture.completedFuture(null);
     }
 
     /** From now on, {@code writes} more writes succeed and every one after fails. */

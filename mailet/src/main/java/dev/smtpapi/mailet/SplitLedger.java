@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Where the split of a mail into tracked copies records its progress, so that the split is idempotent: when
@@ -27,8 +28,12 @@ interface SplitLedger {
     /** Records that {@code split} starts (its {@link Split#queued()} is empty). */
     void started(Split split);
 
-    /** Records that the copy for recipient {@code recipientIndex} of the split of {@code mailName} is queued. */
-    void queued(String mailName, int recipientIndex);
+    /**
+     * Records that the copy for recipient {@code recipientIndex} of the split of {@code mailName} is queued; the
+     * stage completes (exceptionally with a {@link dev.smtpapi.store.StoreUnavailableException}) once it is
+     * stored, so that the caller can prepare the next copy meanwhile.
+     */
+    CompletionStage<Void> queued(String mailName, int recipientIndex);
 
     /**
      * One split: the mail it is of (name, and a digest of the message it split, so that another mail of the same

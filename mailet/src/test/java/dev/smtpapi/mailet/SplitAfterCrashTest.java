@@ -88,7 +88,7 @@ class SplitAfterCrashTest {
         StoreConnection tags = StoreConnection.serving(InMemoryTagStore.create());
         String name = "Mail1764590000000-" + UUID.randomUUID();
         List<Mail> queued = new ArrayList<>();
-        MailTracker beforeCrash = worker(tags, ledger, new RecordingQueue(queued, 2));
+        MailSplitter beforeCrash = worker(tags, ledger, new RecordingQueue(queued, 2));
         assertThatThrownBy(() -> beforeCrash.process(newsletter(name, "newsletter-qp.eml")))
                 .isInstanceOf(JamesDied.class);
         assertThat(queued).hasSize(2);
@@ -116,7 +116,7 @@ class SplitAfterCrashTest {
     private static List<Mail> crashAfter(int copies, StoreConnection tags, SplitLedger ledger) throws Exception {
         String name = "Mail1764590000000-" + UUID.randomUUID();
         List<Mail> queued = new ArrayList<>();
-        MailTracker beforeCrash = worker(tags, ledger, new RecordingQueue(queued, copies));
+        MailSplitter beforeCrash = worker(tags, ledger, new RecordingQueue(queued, copies));
         assertThatThrownBy(() -> beforeCrash.process(newsletter(name, "newsletter-qp.eml")))
                 .isInstanceOf(JamesDied.class);
         assertThat(queued).hasSize(copies);
@@ -135,7 +135,7 @@ class SplitAfterCrashTest {
         Set<String> links = new HashSet<>();
         for (Mail copy : queued) {
             recipients.addAll(copy.getRecipients());
-            messageKeys.add(copy.getAttribute(MailTracker.TRACKED).orElseThrow().getValue().value());
+            messageKeys.add(copy.getAttribute(MailSplitter.TRACKED).orElseThrow().getValue().value());
             Matcher link = CLICK_URL.matcher(new String(TestMail.bytes(copy.getMessage())));
             while (link.find()) {
                 links.add(link.group());
@@ -146,13 +146,13 @@ class SplitAfterCrashTest {
         assertThat(links).as("links of different copies are different").isNotEmpty();
     }
 
-    private static MailTracker worker(StoreConnection tags, SplitLedger ledger, CopyQueue queue) throws Exception {
-        TrackingConfiguration configuration = TrackingConfiguration.from(Options.from(Map.of(
-                TrackingConfiguration.SIGNING_KEYS_FILE, keys.toString(),
-                TrackingConfiguration.TRACKING_DOMAIN, TestMail.TRACKING_DOMAIN,
-                TrackingConfiguration.OPEN_TRACKING_ENABLED, "true",
-                TrackingConfiguration.CLICK_TRACKING_ENABLED, "true")));
-        return new MailTracker(configuration, TokenCodec.of(SigningKeys.load(keys)), tags, ledger, queue,
+    private static MailSplitter worker(StoreConnection tags, SplitLedger ledger, CopyQueue queue) throws Exception {
+        MailetSettings configuration = MailetSettings.from(Options.from(Map.of(
+                MailetSettings.SIGNING_KEYS_FILE, keys.toString(),
+                MailetSettings.TRACKING_DOMAIN, TestMail.TRACKING_DOMAIN,
+                MailetSettings.OPEN_TRACKING_ENABLED, "true",
+                MailetSettings.CLICK_TRACKING_ENABLED, "true")));
+        return new MailSplitter(configuration, TokenCodec.of(SigningKeys.load(keys)), tags, ledger, queue,
                 new TrackingMetrics(Optional.empty()), Clock.systemUTC());
     }
 

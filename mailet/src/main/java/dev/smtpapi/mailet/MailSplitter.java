@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.apache.james.core.MailAddress;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.mailet.Attribute;
@@ -31,12 +34,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tracks one mail at a time (SPEC §3, §4, §7, §9): reads its header and attributes, decides, and then either
- * lets it pass untouched (tracking off), rejects it (bad header), or writes its tag data and hands every
- * recipient a copy with its own links. The tag data is written before any copy exists, so no mail leaves with
- * a link that cannot be resolved. Thread-safe: shared by James's spool threads.
+ * The mailet's work on one mail (docs/behaviour.md §3, §4, §7, §9): reads its header and attributes, decides,
+ * and then either lets it pass untracked, rejects it (bad header), or writes its tag data and splits it into one
+ * copy per recipient with that recipient's links ({@link #copyFor} is the step each copy goes through). The tag
+ * data is written before any copy exists, so no mail leaves with a link that cannot be resolved; the split is
+ * recorded in a {@link SplitLedger}, so a mail James delivers again after a crash is not split twice.
+ * Thread-safe: shared by James's spool threads.
  */
-final class MailTracker {
+final class MailSplitter {
     /** Set on every tracked copy, holding its message key; a mail carrying it is never tracked again. */
     static final AttributeName TRACKED = AttributeName.of("dev.smtpapi.message_key");
 
@@ -44,7 +49,7 @@ final class MailTracker {
     private static final byte[] SPLIT_STUB = "Subject: (split into one tracked copy per recipient)\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII);
 
-    private final TrackingConfiguration configuration;
+    private final MailetSettings configuration;
     private final TokenCodec codec;
     private final StoreConnection store;
     private final SplitLedger ledger;
@@ -52,7 +57,7 @@ final class MailTracker {
     private final TrackingMetrics metrics;
     private final Clock clock;
 
-    MailTracker(TrackingConfiguration configuration, TokenCodec codec, StoreConnection store, SplitLedger ledger, CopyQueue copies,
+    MailSplitter(MailetSettings configuration, TokenCodec codec, StoreConnection store, SplitLedger ledger, CopyQueue copies,
             TrackingMetrics metrics, Clock clock) {
         this.configuration = configuration;
         this.codec = codec;
@@ -128,7 +133,7 @@ final class MailTracker {
         MailSettings settings = MailSettings.resolve(configuration, header, attributes);
         if (settings.metadataLeftOut()) {
             LOGGER.warn("Mail {}: metadata is larger than {}={} bytes; left out of its events", mail.getName(),
-                    TrackingConfiguration.MAX_METADATA_LEN, configuration.maxMetadataLength());
+                    MailetSettings.MAX_METADATA_LEN, configuration.maxMetadataLength());
         }
         if (!settings.tracked() || mail.getRecipients().isEmpty()) {
             metrics.untrackedMails().increment();
@@ -258,6 +263,10 @@ final class MailTracker {
         // the original, ghosted at the end, lends the copies a stub instead of its whole body.
         mail.setMessage(mimeMessage(SPLIT_STUB));
         int queued = 0;
+        // The record of copy i is written while copy i+1 is prepared, and stored before copy i+1 is queued: a
+        // crash leaves at most the last queued copy unrecorded.
+        Optional<CompletionStage<Void>> lastRecord = Optional.empty();
+        int lastIndex = -1;
         try {
             for (int i = 0; i < recipients.size(); i++) {
                 if (split.queued().contains(i)) {
@@ -266,6 +275,7 @@ final class MailTracker {
                 }
                 Mail copy = copyFor(mail, i, recipients.get(i), parsed.render(urls.forRecipient(i)), marker);
                 try {
+                    recording = recording && stored(mail, lastRecord, lastIndex);
                     copies.enqueue(copy, processor);
                 } finally {
                     // The spool keeps its own copy; ours (and its temporary file, in James) must go now.
@@ -273,8 +283,10 @@ final class MailTracker {
                 }
                 served.add(recipients.get(i));
                 queued++;
-                recording = recording && recordQueued(mail, i);
+                lastRecord = recording ? Optional.of(ledger.queued(mail.getName(), i)) : Optional.empty();
+                lastIndex = i;
             }
+            stored(mail, lastRecord, lastIndex);
         } catch (MessagingException | RuntimeException e) {
             List<MailAddress> remaining = new ArrayList<>(recipients);
             remaining.removeAll(served);
@@ -313,13 +325,18 @@ final class MailTracker {
         }
     }
 
-    private boolean recordQueued(Mail mail, int index) {
-        try {
-            ledger.queued(mail.getName(), index);
+    /** Waits for the record of copy {@code index}; false, logged, when it could not be stored. */
+    private boolean stored(Mail mail, Optional<CompletionStage<Void>> record, int index) {
+        if (record.isEmpty()) {
             return true;
-        } catch (RuntimeException e) {
+        }
+        try {
+            record.get().toCompletableFuture().join();
+            return true;
+        } catch (CompletionException | CancellationException e) {
             LOGGER.warn("Mail {}: split progress no longer recorded after copy {} ({}); a crash during this split "
-                    + "would send the later recipients a second copy", mail.getName(), index + 1, e.getMessage());
+                    + "would send the later recipients a second copy", mail.getName(), index + 1,
+                    e.getCause() == null ? e.toString() : e.getCause().getMessage());
             return false;
         }
     }
