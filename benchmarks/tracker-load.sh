@@ -3,15 +3,18 @@
 #  1. clicks: wrk against the stand-alone tracker (scripts/tracker.sh) following 10,000 distinct click URLs of
 #     1,000 messages, beside a bare Jetty 12 ee10 servlet answering a fixed 302 on the same thread pool, in
 #     the same run with the same wrk settings; then checks that every click's event reached Cassandra;
-#  2. events: the event pipeline's sustained write rate into Cassandra beside the simplest single-row insert
-#     with the same number of writes in flight.
+#  2. fixed-rate latency: h2load --rps at half the bare endpoint's measured rate, against the bare endpoint and
+#     the tracker, p50/p99 from h2load's per-request log;
+#  3. events: the event pipeline (event log + Cassandra writer) sustained write rate into Cassandra beside the
+#     simplest single-row insert with the same number of writes in flight.
 #
-#   benchmarks/tracker-load.sh            (needs wrk: apt-get install -y wrk; and a Cassandra, see below)
+#   benchmarks/tracker-load.sh            (needs wrk and h2load, installed with apt-get when missing; and a
+#                                          Cassandra, see below)
 #
 # Settings (environment): BENCH_CASSANDRA (host:port, default 127.0.0.1:9042), BENCH_DURATION (wrk run, default
 # 10s), BENCH_ROUNDS (2), BENCH_THREADS (2), BENCH_CONNECTIONS (64), BENCH_PIPELINE_SECONDS (10),
-# BENCH_IN_FLIGHT (256).
-# Uses the keyspace tracker_bench and ports 18090 (tracker) and 18091 (bare endpoint); work files go to
+# BENCH_IN_FLIGHT (256), BENCH_TRACKER_PORT (18090), BENCH_BARE_PORT (18091), BENCH_FIXED_CLIENTS (32).
+# Uses the keyspace $BENCH_KEYSPACE (default tracker_bench); work files go to
 # .smtpapi/bench-tracker/. Everything it starts is stopped at the end.
 set -euo pipefail
 
@@ -24,9 +27,10 @@ CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 PIPELINE_SECONDS="${BENCH_PIPELINE_SECONDS:-10}"
 IN_FLIGHT="${BENCH_IN_FLIGHT:-256}"
 ROUNDS="${BENCH_ROUNDS:-2}"
-KEYSPACE=tracker_bench
-TRACKER_PORT=18090
-BARE_PORT=18091
+KEYSPACE="${BENCH_KEYSPACE:-tracker_bench}"
+TRACKER_PORT="${BENCH_TRACKER_PORT:-18090}"
+BARE_PORT="${BENCH_BARE_PORT:-18091}"
+FIXED_CLIENTS="${BENCH_FIXED_CLIENTS:-32}"
 # shellcheck source=../scripts/lib/java.sh
 source "$ROOT/scripts/lib/java.sh"
 find_maven_jdk
@@ -34,7 +38,12 @@ JDK="$MAVEN_JAVA_HOME"
 JAVA="$JDK/bin/java"
 
 say() { echo "[bench] $*"; }
-command -v wrk > /dev/null || { echo "[bench] wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+for tool in wrk:wrk h2load:nghttp2-client; do
+  if ! command -v "${tool%%:*}" > /dev/null; then
+    say "installing ${tool#*:} (apt-get)"
+    apt-get install -y -qq "${tool#*:}" > /dev/null || { echo "[bench] ${tool%%:*} is missing: apt-get install -y ${tool#*:}" >&2; exit 1; }
+  fi
+done
 
 mkdir -p "$WORK"
 say "building tracker-web and its test classes"
@@ -43,11 +52,12 @@ JAVA_HOME="$JDK" mvn -B -q -f "$ROOT/tracker-web/pom.xml" dependency:build-class
   "-Dmdep.outputFile=$WORK/classpath.txt" >> "$WORK/build.log" 2>&1
 CP="$ROOT/tracker-web/target/test-classes:$ROOT/tracker-web/target/classes:$(cat "$WORK/classpath.txt")"
 
-rm -rf "$WORK/tracker/spool"  # events left by an earlier run would blur the count below
+rm -rf "$WORK/tracker/spool" "$WORK/tracker/events"  # events left by an earlier run would blur the count below
 printf '1 %s\n' "$(head -c 32 /dev/urandom | base64 -w 0 | tr '+/' '-_' | tr -d '=')" > "$WORK/keys"
 export TRACKER_STATE_DIR="$WORK/tracker" SMTPAPI_SIGNING_KEYS_FILE="$WORK/keys" SMTPAPI_LISTEN_PORT=$TRACKER_PORT \
   SMTPAPI_CASSANDRA_KEYSPACE=$KEYSPACE SMTPAPI_CASSANDRA_CONTACT_POINTS="$CASSANDRA" \
-  SMTPAPI_TRACKER_CONFIG="$WORK/tracker.properties" SMTPAPI_SPOOL_DIR="$WORK/tracker/spool"
+  SMTPAPI_TRACKER_CONFIG="$WORK/tracker.properties" SMTPAPI_EVENT_LOG_DIR="$WORK/tracker/events" \
+  SMTPAPI_MAX_EVENTS_PER_TOKEN_PER_MINUTE=1000000  # every click is an event here, however often a path repeats
 printf 'signing_keys_file=%s\n' "$WORK/keys" > "$WORK/tracker.properties"
 
 BARE_PID=""
@@ -80,11 +90,9 @@ metric() {  # metric NAME: the value of a tracker counter or gauge on /metrics
   curl -s "http://127.0.0.1:$TRACKER_PORT/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $NF } END { printf "%d", sum }'
 }
 
-wait_stored() {  # until the tracker's queue and spool are empty: no earlier events are written during a round
-  local queued spooled
+wait_stored() {  # until the writer's lag is 0: no earlier events are written during a round
   for _ in $(seq 1 600); do
-    queued="$(metric smtpapi_tracker_events_queued)"; spooled="$(metric smtpapi_tracker_events_spool_pending)"
-    [[ "$queued" == 0 && "$spooled" == 0 ]] && return 0
+    [[ "$(metric smtpapi_tracker_events_lag)" == 0 ]] && return 0
     sleep 1
   done
 }
@@ -121,11 +129,32 @@ summary() {  # summary LABEL: requests/s p50 p99 errors
     "$(awk '/Non-2xx or 3xx/ {print "non-3xx:" $NF} /Socket errors/ {print "socket-errors"}' "$file" | tr '\n' ' ')"
 }
 
+# Fixed-rate latency at half the bare endpoint's rate (measured above), both endpoints, same URIs.
+BARE_RPS="$(for round in $(seq 1 "$ROUNDS"); do awk '/^Requests\/sec/ {print $2}' "$WORK/bare-$round.txt"; done \
+  | awk '{ sum += $1 } END { printf "%d", sum / NR }')"
+HALF_RPS=$((BARE_RPS / 2))
+PER_CLIENT=$(awk -v r="$HALF_RPS" -v c="$FIXED_CLIENTS" 'BEGIN { printf "%d", r / c }')
+fixed_rate() {  # fixed_rate LABEL PORT: h2load at HALF_RPS, per-request log in $WORK/LABEL.log
+  sed "s#^#http://127.0.0.1:$2#" "$WORK/paths.txt" > "$WORK/uris-$2.txt"
+  h2load --h1 -t 1 -c "$FIXED_CLIENTS" --rps "$PER_CLIENT" -D "${DURATION%s}" -i "$WORK/uris-$2.txt" \
+    --log-file="$WORK/$1.log" > "$WORK/$1.txt" 2>&1 || true
+}
+percentiles() {  # percentiles LABEL: requests, achieved rate, p50 and p99 in ms, non-3xx
+  awk '{ print $3 / 1000.0, $2 }' "$WORK/$1.log" | sort -n | awk -v d="${DURATION%s}" '
+    { t[NR] = $1; if ($2 != 302) bad++ }
+    END { printf "%d %.0f %.2f %.2f %d\n", NR, NR / d, t[int(NR * 0.5) + 1], t[int(NR * 0.99) + 1], bad }'
+}
+say "fixed rate: h2load --rps, $FIXED_CLIENTS clients, $HALF_RPS requests/s in all (half the bare rate)"
+wait_stored
+fixed_rate fixed-bare "$BARE_PORT"
+wait_stored
+fixed_rate fixed-tracker "$TRACKER_PORT"
+
 say "waiting for every event to reach Cassandra"
 wait_stored
 RECORDED="$(metric smtpapi_tracker_events_recorded_total)"
-STORED=$(( $(metric smtpapi_tracker_events_written_total) + $(metric smtpapi_tracker_events_replayed_total) ))
-SPOOLED="$(metric smtpapi_tracker_events_spooled_total)"
+STORED="$(metric smtpapi_tracker_events_written_total)"
+DROPPED="$(metric smtpapi_tracker_events_dropped_total)"
 REDIRECTED="$(metric smtpapi_tracker_clicks_total)"
 bash "$ROOT/scripts/tracker.sh" stop > /dev/null
 kill "$BARE_PID" 2>/dev/null || true
@@ -152,7 +181,13 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 awk -v t="$PREFETCH_SUM" -v b="$BARE_SUM" 'BEGIN { printf "ratio tracker without event / bare: %.2f\n", t / b }'
 awk -v t="$TRACKER_SUM" -v b="$BARE_SUM" 'BEGIN { printf "ratio tracker / bare (sum of rounds): %.2f\n", t / b }'
-echo "events: $REDIRECTED clicks redirected (prefetches included: they record nothing), $RECORDED events recorded, $STORED stored in Cassandra ($SPOOLED of them through the spool)"
+echo "=== fixed rate (h2load --h1 -c$FIXED_CLIENTS --rps $PER_CLIENT per client = $HALF_RPS/s, ${DURATION}) ==="
+printf '%-26s %10s %10s %10s %10s %8s\n' endpoint requests "achieved/s" "p50 ms" "p99 ms" non-302
+read -r n rate p50 p99 bad < <(percentiles fixed-bare)
+printf '%-26s %10s %10s %10s %10s %8s\n' "bare Jetty 12 fixed 302" "$n" "$rate" "$p50" "$p99" "$bad"
+read -r n rate p50 p99 bad < <(percentiles fixed-tracker)
+printf '%-26s %10s %10s %10s %10s %8s\n' "tracker click (/f/...)" "$n" "$rate" "$p50" "$p99" "$bad"
+echo "events: $REDIRECTED clicks redirected (prefetches included: they record nothing), $RECORDED events recorded in the event log, $STORED stored in Cassandra, $DROPPED dropped (log full)"
 [[ "$RECORDED" == "$STORED" ]] && echo "every event kept: yes" || echo "every event kept: NO ($((RECORDED - STORED)) missing)"
 echo "=== event pipeline ==="
 cat "$WORK/pipeline.txt"

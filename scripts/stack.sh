@@ -149,6 +149,10 @@ tracker_environment() {
     export SMTPAPI_CASSANDRA_LOCAL_DATACENTER=datacenter1
     export SMTPAPI_EVENT_LOG_DIR="$TRACKER_DIR/events"
     export TRACKER_STATE_DIR="$TRACKER_DIR"
+    if [[ "$MODE" == test ]]; then
+        # Webhooks: a short back-off, so the test that stops its consumer for a while stays short.
+        export SMTPAPI_WEBHOOK_RETRY_FIRST_SECONDS=1 SMTPAPI_WEBHOOK_RETRY_LONGEST_SECONDS=5
+    fi
 }
 
 start_tracker() {
@@ -281,6 +285,7 @@ up() {
     note "SMTP      127.0.0.1:$SMTP_PORT   (James 3.8.1 + $(basename "$(mailet_jar)"), open and click tracking on)"
     note "IMAP      127.0.0.1:$IMAP_PORT   users alice, bob, carol @$DOMAIN, password $PASSWORD"
     note "tracker   $TRACKER_URL   events API key: $API_KEY"
+    note "report    $TRACKER_URL/report/   campaign report page; sign in with the events API key"
     note "Cassandra 127.0.0.1:$CASSANDRA_PORT"
     note "sink      127.0.0.1:$SINK_PORT   mail for other domains is stored in $SINK_DIR"
     note "logs      $JAMES_DIR/james.log, $TRACKER_DIR/tracker.log, $SINK_LOG, Cassandra's as printed above"

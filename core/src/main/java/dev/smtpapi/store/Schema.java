@@ -16,6 +16,10 @@ import java.util.regex.Pattern;
  * The tag-storage schema. Its one source is {@code schema.cql}, shipped in the jar (and the repository) for
  * operators who create schemas themselves; on start the same statements run with the configured keyspace
  * name and replication.
+ *
+ * <p>Tables by owner, each a block of its own in the file: tag storage ({@code messages}, {@code recipients}),
+ * the tracker's events ({@code engagement_events}), webhooks ({@code webhooks}, {@code webhook_batches}, added
+ * at the end; every statement of the file runs here, so a new block needs no code).
  */
 public final class Schema {
     public static final String RESOURCE = "/dev/smtpapi/store/schema.cql";
@@ -83,4 +87,9 @@ public final class Schema {
         }
         session.checkSchemaAgreement();
     }
+
+    // Report page (issue 12): the per-campaign counter of copies sent, written by CampaignCounters. It is the
+    // last block of schema.cql, so create() makes it with the rest.
+    /** The table of copies sent per campaign and hour. */
+    public static final String CAMPAIGN_COPIES_TABLE = "campaign_copies";
 }

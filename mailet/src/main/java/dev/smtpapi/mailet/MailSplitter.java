@@ -208,6 +208,10 @@ final class MailSplitter {
                 onStoreFailure(mail, untracked, recipients.size(), e);
                 return;
             }
+            // Copies sent, for the report page's rates: one asynchronous write per mail, best effort, never throws.
+            // A resumed split was counted when it started.
+            store.counters().ifPresent(
+                    counted -> counted.addCopies(mail.getName(), record.campaignId(), sentAt, recipients.size()));
         }
 
         TrackingUrls urls = new TrackingUrls(codec, record.messageKey(), expiry, settings, parsed.links());

@@ -1,6 +1,7 @@
 package dev.smtpapi.mailet;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import dev.smtpapi.store.CampaignCounters;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.store.StoreSettings;
@@ -9,6 +10,7 @@ import dev.smtpapi.store.TagStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,7 @@ final class StoreConnection implements AutoCloseable {
     private final Clock clock;
     private CqlSession session;
     private TagStore store;
+    private Optional<CampaignCounters> counters = Optional.empty();
     private Instant nextAttempt = Instant.MIN;
     private String lastFailure = "";
     private boolean closed;
@@ -93,6 +96,7 @@ final class StoreConnection implements AutoCloseable {
                 throw e;
             }
             session = opened;
+            counters = campaignCounters(opened);
             LOGGER.info("Connected to tag storage: {}", settings);
             return store;
         } catch (RuntimeException e) {
@@ -121,6 +125,20 @@ final class StoreConnection implements AutoCloseable {
         return session;
     }
 
+    /** The copies-sent counters of the report page, once connected; empty if their table cannot be used. */
+    synchronized Optional<CampaignCounters> counters() {
+        return counters;
+    }
+
+    private Optional<CampaignCounters> campaignCounters(CqlSession opened) {
+        try {
+            return Optional.of(CampaignCounters.create(opened, settings));
+        } catch (RuntimeException e) {
+            LOGGER.warn("Copies sent will not be counted for the report page: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     @Override
     public synchronized void close() {
         closed = true;
@@ -128,6 +146,7 @@ final class StoreConnection implements AutoCloseable {
             session.close();
             session = null;
             store = null;
+            counters = Optional.empty();
         }
     }
 }

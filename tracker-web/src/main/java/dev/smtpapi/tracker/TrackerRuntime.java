@@ -2,6 +2,7 @@ package dev.smtpapi.tracker;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.smtpapi.store.CampaignCounters;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.token.SigningKeys;
@@ -11,7 +12,10 @@ import dev.smtpapi.tracker.event.CassandraEventWriter;
 import dev.smtpapi.tracker.event.EventJson;
 import dev.smtpapi.tracker.event.EventLog;
 import dev.smtpapi.tracker.event.EventStore;
+import dev.smtpapi.tracker.event.LegacySpoolImport;
 import dev.smtpapi.tracker.machine.MachineDetector;
+import dev.smtpapi.tracker.webhook.WebhookDispatcher;
+import dev.smtpapi.tracker.webhook.Webhooks;
 import dev.smtpapi.tracker.web.TokenLookup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -37,8 +41,10 @@ public final class TrackerRuntime implements AutoCloseable {
     private final TokenCodec codec;
     private final TokenLookup lookup;
     private final EventStore events;
+    private final CampaignCounters counters;
     private final EventLog log;
     private final CassandraEventWriter writer;
+    private final Webhooks webhooks;
     private final ObjectMapper mapper;
     private final EventJson json;
     private final MachineDetector detector;
@@ -56,15 +62,27 @@ public final class TrackerRuntime implements AutoCloseable {
         this.json = new EventJson(mapper);
         this.events = EventStore.create(session, settings.store().keyspace(), settings.store().consistency(),
                 settings.eventRetention(), json);
+        this.counters = CampaignCounters.create(session, settings.store());
         this.log = EventLog.open(settings.eventLog(), json, clock, registry);
         try {
             this.writer = CassandraEventWriter.start(log, events, settings.eventBatchSize(), settings.eventRetry(),
                     clock, registry);
+            // After the writer registered as a consumer, so that it reads what the import appends.
+            LegacySpoolImport.importInto(log, settings.eventLog().directory());
         } catch (RuntimeException e) {
             log.close();
             throw e;
         }
         this.detector = MachineDetector.withClickWindow(settings.machineClickWindow());
+        try {
+            this.webhooks = Webhooks.start(settings.webhooks(), session, settings.store().keyspace(),
+                    settings.store().consistency(), mapper, json, log.consumer(WebhookDispatcher.CONSUMER), registry,
+                    clock);
+        } catch (RuntimeException e) {
+            writer.close();
+            log.close();
+            throw e;
+        }
     }
 
     /** Loads the signing keys, connects to Cassandra (creating the schema if asked) and starts the writer. */
@@ -109,6 +127,11 @@ public final class TrackerRuntime implements AutoCloseable {
         return events;
     }
 
+    /** Copies sent per campaign (written by the mailet), for the report page. */
+    public CampaignCounters counters() {
+        return counters;
+    }
+
     /** The local event log every event is recorded in before its request is answered. */
     public EventLog log() {
         return log;
@@ -140,10 +163,19 @@ public final class TrackerRuntime implements AutoCloseable {
         return clock;
     }
 
-    /** Stops the Cassandra writer and the log (what is not in Cassandra stays in the log), then the session. */
+    /** The webhooks: their API, the dispatcher (the log's consumer {@code webhooks}) and this node's batches. */
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
+    /**
+     * Stops the webhooks and the Cassandra writer, then the log (what is not in Cassandra or in a webhook batch
+     * stays in the log), then the session.
+     */
     @Override
     public void close() {
         try {
+            webhooks.close();
             writer.close();
             log.close();
         } finally {

@@ -77,8 +77,10 @@ public final class OwnCassandra {
         builder.environment().put("SMTPAPI_CASSANDRA_STORAGE_PORT", Integer.toString(storagePort));
         builder.environment().put("SMTPAPI_CASSANDRA_JMX_PORT", Integer.toString(jmxPort));
         builder.environment().putIfAbsent("SMTPAPI_CASSANDRA_HEAP", "512M");
+        // A restart after kill -9 replays the commit log: slow on a busy machine.
+        builder.environment().putIfAbsent("SMTPAPI_CASSANDRA_START_TIMEOUT", "360");
         Process process = builder.start();
-        if (!process.waitFor(240, TimeUnit.SECONDS)) {
+        if (!process.waitFor(420, TimeUnit.SECONDS)) {
             process.destroy();
             throw new AssertionError("./smtpapi cassandra " + command + " did not finish; see " + log);
         }

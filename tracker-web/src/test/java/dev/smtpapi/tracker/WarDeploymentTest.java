@@ -84,6 +84,15 @@ class WarDeploymentTest {
                 assertThat(click.headers().firstValue("Location")).contains(TARGET);
                 assertThat(health.statusCode()).isEqualTo(200);
                 assertThat(health.body()).contains("\"cassandra\":\"up\"");
+                // The report page and the chart library it serves itself, under the WAR's context path.
+                HttpResponse<String> report = http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + port + "/track/report/")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(report.statusCode()).isEqualTo(200);
+                assertThat(report.body()).contains("action=\"/track/report/sign-in\"",
+                        "src=\"/track/report/assets/chart.umd.min.js\"");
+                assertThat(http.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                        + "/track/report/assets/chart.umd.min.js")).build(), HttpResponse.BodyHandlers.ofString())
+                        .body()).contains("Chart.js v4");
                 List<TrackingEvent> events = awaitEvents(mailetSide, keyspace, "war-" + key);
                 assertThat(events).hasSize(1);
                 assertThat(events.get(0).rcptTo()).isEqualTo("reader@example.com");

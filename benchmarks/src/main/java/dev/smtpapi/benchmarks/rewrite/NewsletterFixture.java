@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * is Jakarta Mail's, as a sending application would produce it. The pieces are kept apart so the naive
  * baseline can re-encode each part and put the message back together.
  */
-final class NewsletterFixture {
+public final class NewsletterFixture {
 
     static final String HEAD = "From: Northwind Outdoor <news@northwind-outdoor.example>\r\n"
             + "To: reader@example.org\r\nSubject: Spring Sale\r\nDate: Tue, 14 Apr 2026 09:30:00 +0200\r\n"
@@ -32,7 +32,7 @@ final class NewsletterFixture {
     final byte[] message;
     final int htmlStart;
 
-    NewsletterFixture() {
+    public NewsletterFixture() {
         html = html();
         text = text();
         textEncoded = quotedPrintable(text);
@@ -45,6 +45,11 @@ final class NewsletterFixture {
         out.writeBytes(htmlEncoded);
         out.writeBytes(TAIL.getBytes(StandardCharsets.US_ASCII));
         message = out.toByteArray();
+    }
+
+    /** The whole message: 112 KB, 60 HTML links and 10 text links, quoted-printable. */
+    public byte[] message() {
+        return message.clone();
     }
 
     private static String html() {

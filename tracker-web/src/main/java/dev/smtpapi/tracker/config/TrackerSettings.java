@@ -1,11 +1,13 @@
 package dev.smtpapi.tracker.config;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
 import dev.smtpapi.config.InvalidOptionException;
 import dev.smtpapi.config.Options;
 import dev.smtpapi.store.StoreSettings;
 import dev.smtpapi.tracker.event.EventLogSettings;
 import dev.smtpapi.tracker.machine.AddressRange;
+import dev.smtpapi.tracker.webhook.WebhookSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +42,7 @@ public final class TrackerSettings {
     public static final String RETRY_AFTER_SECONDS = "retry_after_seconds";
 
     /** Every option the tracker reads, its own and the shared {@code cassandra_*} ones. */
-    public static final Set<String> NAMES = Set.of(SIGNING_KEYS_FILE, API_KEY, LISTEN_ADDRESS, LISTEN_PORT,
+    public static final Set<String> NAMES = union(WebhookSettings.NAMES, SIGNING_KEYS_FILE, API_KEY, LISTEN_ADDRESS, LISTEN_PORT,
             TRUSTED_PROXIES, EVENT_LOG_DIR, SPOOL_DIR, EVENT_LOG_MAX_BYTES, EVENT_LOG_SEGMENT_BYTES,
             EVENT_LOG_SYNC_MILLIS, EVENT_LOG_SYNC_EVENTS, MAX_EVENTS_PER_TOKEN_PER_MINUTE, EVENT_BATCH_SIZE, EVENT_RETRY_SECONDS,
             EVENT_RETENTION_DAYS, MACHINE_CLICK_SECONDS, RETRY_AFTER_SECONDS,
@@ -48,6 +50,10 @@ public final class TrackerSettings {
             StoreSettings.USERNAME, StoreSettings.PASSWORD, StoreSettings.DRIVER_CONFIG, StoreSettings.CONSISTENCY,
             StoreSettings.CREATE_SCHEMA, StoreSettings.REPLICATION, StoreSettings.MAX_REQUESTS_IN_FLIGHT,
             StoreSettings.CACHE_MESSAGES, StoreSettings.CACHE_RECIPIENTS);
+
+    private static Set<String> union(Set<String> more, String... names) {
+        return ImmutableSet.<String>builder().add(names).addAll(more).build();
+    }
 
     private static final int MIN_API_KEY_LENGTH = 16;
 
@@ -64,6 +70,7 @@ public final class TrackerSettings {
     private final Duration machineClickWindow;
     private final int retryAfterSeconds;
     private final StoreSettings store;
+    private final WebhookSettings webhooks;
 
     private TrackerSettings(Options options) {
         this.signingKeysFile = options.readableFile(SIGNING_KEYS_FILE).orElseThrow(() ->
@@ -84,6 +91,7 @@ public final class TrackerSettings {
         this.machineClickWindow = Duration.ofSeconds(options.integer(MACHINE_CLICK_SECONDS, 5, 0, 3600));
         this.retryAfterSeconds = options.integer(RETRY_AFTER_SECONDS, 30, 1, 86_400);
         this.store = StoreSettings.from(options);
+        this.webhooks = WebhookSettings.from(options, eventLog.directory().resolveSibling("webhooks"));
     }
 
     /** Reads and checks every option; throws {@link InvalidOptionException} naming the first bad one. */
@@ -101,7 +109,7 @@ public final class TrackerSettings {
         long maxBytes = options.longValue(EVENT_LOG_MAX_BYTES, 1L << 30, 1L << 20, Long.MAX_VALUE / 2);
         long segmentBytes = options.longValue(EVENT_LOG_SEGMENT_BYTES, Math.min(64L << 20, maxBytes / 4), 4096,
                 maxBytes);
-        int syncMillis = options.integer(EVENT_LOG_SYNC_MILLIS, 2, 0, 1000);
+        int syncMillis = options.integer(EVENT_LOG_SYNC_MILLIS, 0, 0, 1000);
         int syncEvents = options.integer(EVENT_LOG_SYNC_EVENTS, 1000, 1, 1_000_000);
         return new EventLogSettings(directory, maxBytes, segmentBytes, syncEvents, Duration.ofMillis(syncMillis));
     }
@@ -176,5 +184,10 @@ public final class TrackerSettings {
 
     public StoreSettings store() {
         return store;
+    }
+
+    /** The {@code webhook_*} options. */
+    public WebhookSettings webhooks() {
+        return webhooks;
     }
 }

@@ -175,6 +175,9 @@ public final class CassandraEventWriter implements AutoCloseable {
                 state = State.RUNNING;
                 return true;
             } catch (StoreUnavailableException e) {
+                if (!running) {
+                    return false; // stopping: interrupted in mid-write; the batch stays in the log
+                }
                 failures.increment();
                 attempts++;
                 lastError = e.getMessage();

@@ -69,6 +69,7 @@ public final class EventJson {
                     .eventId(UUID.fromString(json.get("event_id").asText()))
                     .type(type.get())
                     .messageId(json.path("message_id").asText(""))
+                    .messageKey(text(json, "transmission_id").map(UUID::fromString))
                     .campaignId(text(json, "campaign_id"))
                     .rcptTo(json.path("rcpt_to").asText(""))
                     .rawRcptTo(json.path("raw_rcpt_to").asText(""))
@@ -91,6 +92,7 @@ public final class EventJson {
         json.put("event_id", event.eventId().toString());
         json.put("timestamp", timestamp(event.timestamp()));
         json.put("message_id", event.messageId());
+        event.messageKey().ifPresent(key -> json.put("transmission_id", key.toString()));
         event.campaignId().ifPresent(campaign -> json.put("campaign_id", campaign));
         json.put("rcpt_to", event.rcptTo());
         json.put("raw_rcpt_to", event.rawRcptTo());

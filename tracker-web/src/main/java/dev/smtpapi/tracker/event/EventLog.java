@@ -81,6 +81,7 @@ public final class EventLog implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger appendingCount = new java.util.concurrent.atomic.AtomicInteger();
     private final ReentrantLock appended = new ReentrantLock();
     private final Condition newEvents = appended.newCondition();
+    private final Counter recorded;
     private final Counter droppedFull;
     private final Counter writeFailures;
     private final Thread committer;
@@ -114,6 +115,8 @@ public final class EventLog implements AutoCloseable {
         }
         this.lock = held;
         this.deadLetters = new DeadLetters(directory.resolve("dead-letter"), clock);
+        this.recorded = Counter.builder("smtpapi.tracker.events.recorded")
+                .description("Events recorded: on disk in the event log").register(registry);
         this.droppedFull = Counter.builder("smtpapi.tracker.events.dropped").tag("reason", "log_full")
                 .description("Events not recorded because the event log was full").register(registry);
         this.writeFailures = Counter.builder("smtpapi.tracker.events.log.failures")
@@ -148,39 +151,47 @@ public final class EventLog implements AutoCloseable {
      * log is full) or could not be written (both counted and logged). Interrupting the caller only stops its wait.
      */
     public boolean append(TrackingEvent event) {
-        byte[] payload = json.toSpoolLine(event).getBytes(StandardCharsets.UTF_8);
-        long size = HEADER_BYTES + payload.length;
-        if (payload.length > MAX_RECORD_BYTES || bytes.addAndGet(size) > maxBytes) {
-            if (payload.length <= MAX_RECORD_BYTES) {
-                bytes.addAndGet(-size);
+        return appendAll(List.of(event)) == 1;
+    }
+
+    /** Appends the events (in one group commit when they fit) and returns how many are recorded. */
+    public int appendAll(List<TrackingEvent> events) {
+        List<Pending> entries = new ArrayList<>(events.size());
+        for (TrackingEvent event : events) {
+            byte[] payload = json.toSpoolLine(event).getBytes(StandardCharsets.UTF_8);
+            long size = HEADER_BYTES + payload.length;
+            if (payload.length > MAX_RECORD_BYTES || bytes.addAndGet(size) > maxBytes || !running) {
+                if (payload.length <= MAX_RECORD_BYTES) {
+                    bytes.addAndGet(-size);
+                }
+                droppedFull.increment();
+                lastDropNanos = System.nanoTime();
+                LOG.warn("event {} of message {} dropped: the event log in {} is {} ({} of {} bytes)",
+                        event.eventId(), event.messageId(), directory, running ? "full" : "closed", bytes.get(),
+                        maxBytes);
+                continue;
             }
-            droppedFull.increment();
-            lastDropNanos = System.nanoTime();
-            LOG.warn("event {} of message {} dropped: the event log in {} is full ({} of {} bytes)",
-                    event.eventId(), event.messageId(), directory, bytes.get(), maxBytes);
-            return false;
+            entries.add(new Pending(payload, System.nanoTime(), new CompletableFuture<>()));
         }
-        Pending entry = new Pending(payload, System.nanoTime(), new CompletableFuture<>());
-        if (!running) {
-            bytes.addAndGet(-size);
-            LOG.error("event {} of message {} not recorded: the event log is closed", event.eventId(),
-                    event.messageId());
-            return false;
-        }
-        appendingCount.incrementAndGet();
-        pending.add(entry);
+        appendingCount.addAndGet(entries.size());
+        pending.addAll(entries);
+        int recordedNow = 0;
         try {
-            return entry.done.get(APPEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + APPEND_TIMEOUT.toNanos();
+            for (Pending entry : entries) {
+                if (entry.done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    recordedNow++;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         } catch (ExecutionException | TimeoutException e) {
-            LOG.error("event {} of message {}: no confirmation from the event log within {}: {}", event.eventId(),
-                    event.messageId(), APPEND_TIMEOUT, e.toString());
-            return false;
+            LOG.error("{} events: no confirmation from the event log {} within {}: {}", entries.size(), directory,
+                    APPEND_TIMEOUT, e.toString());
         } finally {
-            appendingCount.decrementAndGet();
+            appendingCount.addAndGet(-entries.size());
         }
+        return recordedNow;
     }
 
     /**
@@ -397,6 +408,7 @@ public final class EventLog implements AutoCloseable {
                 batch.add(first);
                 gather(batch, first.enqueuedNanos + syncIntervalNanos);
                 write(batch);
+                recorded.increment(batch.size());
                 for (Pending entry : batch) {
                     entry.done.complete(true);
                 }

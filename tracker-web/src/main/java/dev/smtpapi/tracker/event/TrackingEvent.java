@@ -18,14 +18,16 @@ import java.util.UUID;
 public record TrackingEvent(UUID eventId, EventType type, String messageId, Optional<String> campaignId,
         String rcptTo, String rawRcptTo, Optional<String> rcptMetaJson, List<String> rcptTags, String ipAddress,
         String userAgent, Optional<String> targetLinkUrl, Optional<String> targetLinkName,
-        Optional<MachineReason> machineReason) {
+        Optional<MachineReason> machineReason, Optional<UUID> messageKey) {
     /** The number of partitions per hour of the events table (part of its schema: do not change). */
     public static final int BUCKETS = 16;
     private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
 
     /**
      * Every field is required ({@code rcptMetaJson} is the message's metadata as JSON text, when the event carries
-     * it; {@code machineReason} says why the event looks like a machine's, empty for a person).
+     * it; {@code machineReason} says why the event looks like a machine's, empty for a person; {@code messageKey}
+     * is the mail's tracking message key, reported as {@code transmission_id}, the same for every recipient of
+     * one mail, empty only for events recorded before the tracker kept it).
      */
     public TrackingEvent {
         Objects.requireNonNull(eventId, "eventId");
@@ -44,6 +46,7 @@ public record TrackingEvent(UUID eventId, EventType type, String messageId, Opti
         Objects.requireNonNull(targetLinkUrl, "targetLinkUrl");
         Objects.requireNonNull(targetLinkName, "targetLinkName");
         Objects.requireNonNull(machineReason, "machineReason");
+        Objects.requireNonNull(messageKey, "messageKey");
     }
 
     public static Builder builder() {
@@ -96,6 +99,7 @@ public record TrackingEvent(UUID eventId, EventType type, String messageId, Opti
         private Optional<String> targetLinkUrl = Optional.empty();
         private Optional<String> targetLinkName = Optional.empty();
         private Optional<MachineReason> machineReason = Optional.empty();
+        private Optional<UUID> messageKey = Optional.empty();
 
         private Builder() {
         }
@@ -165,9 +169,14 @@ public record TrackingEvent(UUID eventId, EventType type, String messageId, Opti
             return this;
         }
 
+        public Builder messageKey(Optional<UUID> value) {
+            this.messageKey = value;
+            return this;
+        }
+
         public TrackingEvent build() {
             return new TrackingEvent(eventId, type, messageId, campaignId, rcptTo, rawRcptTo, rcptMetaJson, rcptTags,
-                    ipAddress, userAgent, targetLinkUrl, targetLinkName, machineReason);
+                    ipAddress, userAgent, targetLinkUrl, targetLinkName, machineReason, messageKey);
         }
     }
 }

@@ -85,6 +85,7 @@ final class EngagementRecorder {
                 .eventId(TrackingEvent.newEventId())
                 .type(type(resolution))
                 .messageId(message.messageId())
+                .messageKey(Optional.of(resolution.token().messageKey()))
                 .campaignId(message.campaignId())
                 .rcptTo(resolution.recipient().address())
                 .rawRcptTo(resolution.recipient().rawAddress())

@@ -8,6 +8,8 @@ import dev.smtpapi.tracker.api.CampaignMetrics;
 import dev.smtpapi.tracker.api.CampaignMetricsServlet;
 import dev.smtpapi.tracker.api.EventPager;
 import dev.smtpapi.tracker.api.EventsServlet;
+import dev.smtpapi.tracker.report.ReportServlet;
+import dev.smtpapi.tracker.webhook.Webhooks;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.Servlet;
@@ -49,10 +51,13 @@ public final class TrackerEndpoints {
                 tracker.writer()::settledUntil, retryAfter), EventsServlet.MAPPING);
         endpoints.servlet("campaign-metrics", new CampaignMetricsServlet(new CampaignMetrics(tracker.events()), api,
                 tracker.clock(), retryAfter), CampaignMetricsServlet.MAPPING);
+        endpoints.servlet("webhooks", tracker.webhooks().servlet(api, retryAfter), Webhooks.MAPPING);
         endpoints.servlet("api-not-found", new ApiNotFoundServlet(api), ApiNotFoundServlet.MAPPING);
         endpoints.servlet("health", new HealthServlet(tracker.events(), tracker.log(), tracker.writer(),
                 tracker.mapper()), "/healthz");
         endpoints.servlet("metrics", new MetricsServlet(tracker.registry()), "/metrics");
+        endpoints.servlet("report", ReportServlet.create(tracker.events(), tracker.counters(), tracker.mapper(),
+                tracker.settings().apiKey(), tracker.clock(), retryAfter), ReportServlet.MAPPING);
         endpoints.servlet("not-found", new NotFoundServlet(), "/");
     }
 

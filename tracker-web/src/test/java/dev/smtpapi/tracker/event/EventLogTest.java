@@ -196,6 +196,24 @@ class EventLogTest {
         }
     }
 
+    @Test
+    void the_spool_files_of_an_earlier_tracker_move_into_the_log() throws Exception {
+        TrackingEvent first = click("spooled-1");
+        TrackingEvent second = click("spooled-2");
+        Files.writeString(directory.resolve("events.spool"), json.toSpoolLine(first) + "\n{\"torn\n");
+        Files.writeString(directory.resolve("events-1.replay"), json.toSpoolLine(second) + "\n");
+        try (EventLog log = open()) {
+            EventFeed feed = log.consumer("cassandra");
+
+            assertThat(LegacySpoolImport.importInto(log, directory)).isEqualTo(2);
+            assertThat(feed.poll(10, Duration.ofSeconds(1))).extracting(EventFeed.LoggedEvent::event)
+                    .containsExactlyInAnyOrder(first, second);
+            assertThat(directory.resolve("events.spool")).doesNotExist();
+            assertThat(directory.resolve("events-1.replay")).doesNotExist();
+            assertThat(Files.readString(directory.resolve("dead-letter").resolve("events.jsonl"))).contains("torn");
+        }
+    }
+
     private Path onlySegment() throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
             List<Path> segments = files.filter(p -> p.getFileName().toString().startsWith("segment-")).toList();

@@ -1,0 +1,40 @@
+package dev.smtpapi.tracker.webhook;
+
+import dev.smtpapi.tracker.event.EventFeed;
+import dev.smtpapi.tracker.event.TrackingEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An event log in memory, for tests: positions count from 1, commits are remembered, nothing is durable. */
+final class MemoryEventFeed implements EventFeed {
+    private final List<LoggedEvent> log = new ArrayList<>();
+    private long committed;
+
+    synchronized void append(TrackingEvent event) {
+        log.add(new LoggedEvent(log.size() + 1, event));
+        notifyAll();
+    }
+
+    synchronized long committed() {
+        return committed;
+    }
+
+    @Override
+    public synchronized List<LoggedEvent> poll(int max, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (log.size() <= committed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return List.of();
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return new ArrayList<>(log.subList((int) committed, (int) Math.min(log.size(), committed + max)));
+    }
+
+    @Override
+    public synchronized void commit(LoggedEvent last) {
+        committed = Math.max(committed, last.position());
+    }
+}
