@@ -56,6 +56,32 @@ final class Outbox {
         }
     }
 
+    /** A message made of exactly these bytes (CRLF line ends), to be sent as they are. */
+    MimeMessage message(byte[] bytes) {
+        try {
+            return new MimeMessage(session, new ByteArrayInputStream(bytes));
+        } catch (MessagingException e) {
+            throw new IllegalArgumentException("message does not parse: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends every message, each to its own recipient, from {@code envelopeFrom}, over one SMTP connection (one
+     * transaction per message), as a campaign sender does.
+     */
+    void sendAll(List<MimeMessage> messages, String envelopeFrom, List<String> envelopeTo) throws MessagingException {
+        if (messages.size() != envelopeTo.size()) {
+            throw new IllegalArgumentException(messages.size() + " messages for " + envelopeTo.size() + " recipients");
+        }
+        session.getProperties().put("mail.smtp.from", envelopeFrom);
+        try (Transport transport = session.getTransport("smtp")) {
+            transport.connect();
+            for (int i = 0; i < messages.size(); i++) {
+                transport.sendMessage(messages.get(i), new Address[] {new InternetAddress(envelopeTo.get(i))});
+            }
+        }
+    }
+
     /** Sends with the given envelope sender and recipients (the headers are left as the file has them). */
     void send(MimeMessage message, String envelopeFrom, List<String> envelopeTo) throws MessagingException {
         session.getProperties().put("mail.smtp.from", envelopeFrom);

@@ -3,6 +3,7 @@ package dev.smtpapi.e2e;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -39,6 +40,28 @@ final class Sink {
             throw new AssertionError("the SMTP sink in " + directory + " received " + found.size()
                     + " delivery(ies) with subject '" + subject + "' within " + timeout.toSeconds()
                     + "s, expected " + count + " (RemoteDelivery retries are in James's log)");
+        }
+        return found;
+    }
+
+    /**
+     * Waits until {@code count} deliveries with a subject containing {@code subject} are in the sink, and returns
+     * each file's bytes as the sink stored them (its {@code X-Sink-*} lines first).
+     */
+    List<byte[]> awaitBytes(String subject, int count, Duration timeout) throws IOException, MessagingException,
+            InterruptedException {
+        await(subject, count, timeout);
+        List<byte[]> found = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.eml")) {
+            for (Path file : files) {
+                byte[] bytes = Files.readAllBytes(file);
+                try (InputStream in = new ByteArrayInputStream(bytes)) {
+                    String messageSubject = new MimeMessage(session, in).getSubject();
+                    if (messageSubject != null && messageSubject.contains(subject)) {
+                        found.add(bytes);
+                    }
+                }
+            }
         }
         return found;
     }

@@ -1,5 +1,8 @@
 package dev.smtpapi.jamesit;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +17,8 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
 import org.reactivestreams.Publisher;
 
@@ -28,7 +33,8 @@ import reactor.core.publisher.Sinks;
  * {@code JamesMailSpooler} drains and to which {@code JamesMailetContext#sendMail} (bounces, mails a mailet
  * creates) adds.
  *
- * <p>Like James's real queues, a queue stores a copy of each mail, so the caller may dispose its own.
+ * <p>Like James's real queues, a queue stores a copy of each mail, so the caller may dispose its own, and holds
+ * its message as James does.
  * The spool also counts the mails that are queued or being processed, so a test can wait until James has
  * nothing left to do.
  */
@@ -120,12 +126,23 @@ final class InMemorySpool implements MailQueueFactory<MailQueue> {
                 copy.setName(mail.getName());
                 copy.setState(mail.getState());
                 if (mail.getMessage() != null) {
-                    copy.setMessage(new MimeMessage(mail.getMessage()));
+                    copy.setMessageNoCopy(asJamesHoldsIt(mail.getName(), mail.getMessage()));
                 }
                 return copy;
-            } catch (MessagingException e) {
+            } catch (MessagingException | IOException e) {
                 throw new MailQueueException("Could not copy mail " + mail.getName() + " into queue " + name.asString(), e);
             }
+        }
+
+        /**
+         * The message as James's SMTP server and mail queues hold it: a {@code MimeMessageWrapper} over a
+         * message source. Written after a mailet changed a header without saving, it re-parses its MIME
+         * ({@code saveChanges}), which fails for malformed MIME; a copy made from a {@code MimeMessage} would not.
+         */
+        private static MimeMessageWrapper asJamesHoldsIt(String name, MimeMessage message) throws MessagingException, IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            message.writeTo(bytes);
+            return new MimeMessageWrapper(MimeMessageInputStreamSource.create(name, new ByteArrayInputStream(bytes.toByteArray())));
         }
 
         private final class Item implements MailQueueItem {

@@ -3,6 +3,7 @@ package dev.smtpapi.jamesit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.UUID;
 
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -19,7 +20,8 @@ final class IncomingMail {
     /** The message in {@code /mail/<resource>}, sent by {@code sender} to {@code recipients} (the envelope, not the headers). */
     static Mail of(String resource, String sender, String... recipients) throws MessagingException, IOException {
         MailImpl.Builder mail = MailImpl.builder()
-            .name("smtp-" + resource.replace(".eml", ""))
+            // Unique, as James names mail: the mailet's split ledger takes a second mail of one name for a redelivery.
+            .name("smtp-" + resource.replace(".eml", "") + "-" + UUID.randomUUID())
             .sender(sender)
             .mimeMessage(message(resource));
         for (String recipient : recipients) {

@@ -84,6 +84,34 @@ final class JamesHome {
     }
 
     /**
+     * The same home where every {@code <mailet>} of class {@code mailetClass} in {@code conf/mailetcontainer.xml}
+     * has {@code match} as its matcher. Fails when there is none.
+     */
+    JamesHome withMailetMatcher(String mailetClass, String match) {
+        String xml = confFile("mailetcontainer.xml");
+        Matcher mailet = Pattern.compile("<mailet match=\"[^\"]*\" class=\"" + Pattern.quote(mailetClass) + "\"").matcher(xml);
+        if (!mailet.find()) {
+            throw new IllegalArgumentException("conf/mailetcontainer.xml has no <mailet match=... class=\"" + mailetClass + "\"");
+        }
+        return withConfFile("mailetcontainer.xml", mailet.replaceAll(Matcher.quoteReplacement(
+            "<mailet match=\"" + escapeXml(match) + "\" class=\"" + mailetClass + "\"")));
+    }
+
+    /**
+     * The same home where {@code mailetXml} (a whole {@code <mailet>} element) comes just before the first
+     * {@code <mailet>} of class {@code mailetClass} in {@code conf/mailetcontainer.xml}. Fails when there is none.
+     */
+    JamesHome withMailetBefore(String mailetClass, String mailetXml) {
+        String xml = confFile("mailetcontainer.xml");
+        int classAttribute = xml.indexOf("class=\"" + mailetClass + "\"");
+        int start = classAttribute < 0 ? -1 : xml.lastIndexOf("<mailet ", classAttribute);
+        if (start < 0) {
+            throw new IllegalArgumentException("conf/mailetcontainer.xml has no mailet of class " + mailetClass);
+        }
+        return withConfFile("mailetcontainer.xml", xml.substring(0, start) + mailetXml + "\n            " + xml.substring(start));
+    }
+
+    /**
      * The same home with James's processor MBeans turned off ({@code <processors enableJmx="false">}): two
      * mailet containers in one JVM share the platform MBean server, where the names of their processors
      * would clash.

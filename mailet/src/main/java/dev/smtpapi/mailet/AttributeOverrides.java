@@ -3,7 +3,7 @@ package dev.smtpapi.mailet;
 import dev.smtpapi.config.InvalidOptionException;
 import dev.smtpapi.config.Options;
 import dev.smtpapi.mailet.EngagementFields.FieldException;
-import dev.smtpapi.mailet.TrackingConfiguration.Scheme;
+import dev.smtpapi.mailet.MailetSettings.Scheme;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -52,9 +52,9 @@ public final class AttributeOverrides {
         this.openScheme = reader.read(OPEN_TRACKING_SCHEME, value -> Scheme.parse(OPEN_TRACKING_SCHEME, value));
         this.clickScheme = reader.read(CLICK_TRACKING_SCHEME, value -> Scheme.parse(CLICK_TRACKING_SCHEME, value));
         this.trackingDomain = reader.read(TRACKING_DOMAIN,
-                value -> TrackingConfiguration.parseDomain(TRACKING_DOMAIN, value.strip()));
+                value -> MailetSettings.parseDomain(TRACKING_DOMAIN, value.strip()));
         this.linkExpiry = reader.read(TRACKING_LINK_EXPIRY, value -> Duration.ofSeconds(Options.from(
-                name -> value).longValue(TRACKING_LINK_EXPIRY, 0, 1, TrackingConfiguration.MAX_LINK_EXPIRY_SECONDS)));
+                name -> value).longValue(TRACKING_LINK_EXPIRY, 0, 1, MailetSettings.MAX_LINK_EXPIRY_SECONDS)));
         this.campaignId = reader.read(CAMPAIGN_ID, value -> EngagementFields.campaignId(
                 EngagementFields.JSON.getNodeFactory().textNode(value)));
         this.metadataJson = reader.read(METADATA,

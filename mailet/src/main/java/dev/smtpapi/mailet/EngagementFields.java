@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The engagement fields that the X-MSYS-API header and the {@code smtpapi_*} attributes share, with the type
- * and size rules of SPEC §3. A value that breaks a rule raises {@link FieldException} with Momentum's wording.
+ * and size rules of docs/behaviour.md §3. A value that breaks a rule raises {@link FieldException} with Momentum's wording.
  */
 final class EngagementFields {
     static final String CAMPAIGN_ID = "campaign_id";

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -31,61 +32,79 @@ import org.slf4j.LoggerFactory;
  * </mailet>
  * }</pre>
  *
- * <p>The options are listed in {@link TrackingConfiguration}, the attributes in {@link AttributeOverrides}; the
- * work on each mail is done by {@link MailTracker}.
+ * <p>The options are listed in {@link MailetSettings}, the attributes in {@link AttributeOverrides}; the
+ * work on each mail is done by {@link MailSplitter}.
  */
 public class EngagementTracking extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(EngagementTracking.class);
 
     private final Optional<MetricFactory> metricFactory;
-    private TrackingConfiguration configuration;
+    private final Optional<MailQueueFactory<?>> mailQueues;
+    private MailetSettings settings;
     private TrackingMetrics metrics;
     private StoreConnection store;
-    private MailTracker tracker;
+    private MailSplitter splitter;
     private UnsubscribeMetrics unsubscribeMetrics;
 
-    /** For James: its metric factory receives the mailet's counts. */
+    /**
+     * For James: its metric factory receives the mailet's counts, and tracked copies go straight into its spool
+     * (see {@link CopyQueue#spool}).
+     */
     @Inject
-    public EngagementTracking(MetricFactory metricFactory) {
+    public EngagementTracking(MetricFactory metricFactory, MailQueueFactory<?> mailQueues) {
         this.metricFactory = Optional.of(Objects.requireNonNull(metricFactory, "metricFactory"));
+        this.mailQueues = Optional.of(Objects.requireNonNull(mailQueues, "mailQueues"));
     }
 
-    /** Without James's metrics: the counts are kept in {@link #metrics()} only. */
+    /** With a metric factory but no mail queues: copies go through {@code MailetContext.sendMail}. */
+    public EngagementTracking(MetricFactory metricFactory) {
+        this.metricFactory = Optional.of(Objects.requireNonNull(metricFactory, "metricFactory"));
+        this.mailQueues = Optional.empty();
+    }
+
+    /**
+     * Outside James's injector: the counts are kept in {@link #metrics()} only, and copies are queued with
+     * {@code MailetContext.sendMail} (see {@link CopyQueue#fromMailetContext}).
+     */
     public EngagementTracking() {
         this.metricFactory = Optional.empty();
+        this.mailQueues = Optional.empty();
     }
 
     @Override
     public void init() throws MessagingException {
         TokenCodec codec;
         try {
-            configuration = TrackingConfiguration.from(Options.from(this::getInitParameter));
-            codec = TokenCodec.of(SigningKeys.load(configuration.signingKeysFile()));
+            settings = MailetSettings.from(Options.from(this::getInitParameter));
+            codec = TokenCodec.of(SigningKeys.load(settings.signingKeysFile()));
         } catch (InvalidOptionException e) {
             throw new MessagingException(e.getMessage(), e);
         } catch (IOException | IllegalArgumentException e) {
             // SigningKeys names the file and line of the problem, never a secret.
-            throw new MessagingException("invalid option '" + TrackingConfiguration.SIGNING_KEYS_FILE + "': "
+            throw new MessagingException("invalid option '" + MailetSettings.SIGNING_KEYS_FILE + "': "
                     + e.getMessage(), e);
         }
         metrics = new TrackingMetrics(metricFactory);
-        store = new StoreConnection(configuration.store());
+        store = new StoreConnection(settings.store());
         store.connectInBackground();
         unsubscribeMetrics = new UnsubscribeMetrics(metricFactory);
-        UnsubscribeStores unsubscribeStores = new UnsubscribeStores(store, configuration.store());
-        Optional<SuppressionCheck> suppression = configuration.unsubscribe().suppression()
-                ? Optional.of(new SuppressionCheck(configuration.unsubscribe(), unsubscribeStores::suppressionList,
-                        configuration.onStoreFailure(), unsubscribeMetrics))
+        UnsubscribeStores unsubscribeStores = new UnsubscribeStores(store, settings.store());
+        Optional<SuppressionCheck> suppression = settings.unsubscribe().suppression()
+                ? Optional.of(new SuppressionCheck(settings.unsubscribe(), unsubscribeStores::suppressionList,
+                        settings.onStoreFailure(), unsubscribeMetrics))
                 : Optional.empty();
-        tracker = new MailTracker(configuration, codec, store, getMailetContext(), metrics, Clock.systemUTC(),
+        CopyQueue copies = mailQueues.map(CopyQueue::spool)
+                .orElseGet(() -> CopyQueue.fromMailetContext(getMailetContext()));
+        SplitLedger ledger = new CassandraSplitLedger(store::session, settings.store().keyspace());
+        splitter = new MailSplitter(settings, codec, store, ledger, copies, metrics, Clock.systemUTC(),
                 suppression, new ListUnsubscribe(codec, unsubscribeStores::senderUrls, Clock.systemUTC(),
                         unsubscribeMetrics));
-        LOGGER.info("EngagementTracking ready: {}", configuration);
+        LOGGER.info("EngagementTracking ready: {}", settings);
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        tracker.process(mail);
+        splitter.process(mail);
     }
 
     @Override
@@ -101,8 +120,8 @@ public class EngagementTracking extends GenericMailet {
     }
 
     /** The settings read from the init parameters; null before {@link #init()}. */
-    public TrackingConfiguration configuration() {
-        return configuration;
+    public MailetSettings settings() {
+        return settings;
     }
 
     /** The unsubscribe and suppression counts; null before {@link #init()}. */

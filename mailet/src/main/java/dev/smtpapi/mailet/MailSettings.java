@@ -1,14 +1,14 @@
 package dev.smtpapi.mailet;
 
 import com.google.common.collect.ImmutableList;
-import dev.smtpapi.mailet.TrackingConfiguration.Scheme;
+import dev.smtpapi.mailet.MailetSettings.Scheme;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Everything that decides how one mail is tracked, resolved once from its three sources. The precedence of
- * SPEC §2 lives in {@link #resolve} and nowhere else: mail attribute, then the X-MSYS-API header, then the init
+ * docs/behaviour.md §2 lives in {@link #resolve} and nowhere else: mail attribute, then the X-MSYS-API header, then the init
  * parameter; the scheme, domain and expiry have no header source.
  */
 public final class MailSettings {
@@ -45,7 +45,7 @@ public final class MailSettings {
     }
 
     /** Applies the precedence: attribute, then header, then init parameter. */
-    public static MailSettings resolve(TrackingConfiguration init, Optional<XMsysApiHeader> header,
+    public static MailSettings resolve(MailetSettings init, Optional<XMsysApiHeader> header,
             AttributeOverrides attributes) {
         Builder b = new Builder();
         b.openTracking = attributes.openTracking()

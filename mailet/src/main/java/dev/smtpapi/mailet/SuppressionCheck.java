@@ -2,7 +2,7 @@ package dev.smtpapi.mailet;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import dev.smtpapi.mailet.TrackingConfiguration.StoreFailurePolicy;
+import dev.smtpapi.mailet.MailetSettings.StoreFailurePolicy;
 import dev.smtpapi.suppression.SuppressedAddress;
 import dev.smtpapi.suppression.SuppressionList;
 import dev.smtpapi.suppression.SuppressionType;

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The tracked URLs of one message (SPEC §6): everything that is the same for every recipient is worked out once
+ * The tracked URLs of one message (docs/behaviour.md §6): everything that is the same for every recipient is worked out once
  * here; {@link #forRecipient} then only makes that recipient's tokens.
  *
  * <ul>

@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The X-MSYS-API header of one mail (SPEC §3), unfolded, RFC 2047-decoded and checked. Unknown fields are
+ * The X-MSYS-API header of one mail (docs/behaviour.md §3), unfolded, RFC 2047-decoded and checked. Unknown fields are
  * ignored; the scheme, domain and expiry options cannot be set here.
  */
 public final class XMsysApiHeader {

@@ -59,7 +59,7 @@ class CassandraRestartTest {
         List<Mail> delivered = new CopyOnWriteArrayList<>();
         try {
             Mail first = sendUntilTracked(mailet, original, delivered);
-            assertThat(first.getAttribute(MailTracker.TRACKED)).isPresent();
+            assertThat(first.getAttribute(MailSplitter.TRACKED)).isPresent();
 
             CASSANDRA.kill();
             AtomicLong cqlAnsweredAt = new AtomicLong();
@@ -89,7 +89,7 @@ class CassandraRestartTest {
                 long end = System.nanoTime();
                 longestService = Math.max(longestService, end - start);
                 delivered.add(mail);
-                if (mail.getAttribute(MailTracker.TRACKED).isPresent()) {
+                if (mail.getAttribute(MailSplitter.TRACKED).isPresent()) {
                     tracked = mail;
                     trackedAt = end;
                 }
@@ -102,7 +102,7 @@ class CassandraRestartTest {
             byte[] untracked = TrackableMessage.withoutHeader(original, "X-MSYS-API");
             List<Mail> duringOutage = delivered.subList(delivered.indexOf(first) + 1, delivered.indexOf(tracked));
             assertThat(duringOutage).as("mails while Cassandra was away").isNotEmpty().allSatisfy(mail -> {
-                assertThat(mail.getAttribute(MailTracker.TRACKED)).isEmpty();
+                assertThat(mail.getAttribute(MailSplitter.TRACKED)).isEmpty();
                 assertThat(mail.getState()).isEqualTo("transport");
                 assertThat(mail.getRecipients()).hasSize(1);
                 assertThat(TestMail.bytes(mail.getMessage())).isEqualTo(untracked);
@@ -125,7 +125,7 @@ class CassandraRestartTest {
             Mail mail = newsletter(original, delivered.size());
             mailet.service(mail);
             delivered.add(mail);
-            if (mail.getAttribute(MailTracker.TRACKED).isPresent()) {
+            if (mail.getAttribute(MailSplitter.TRACKED).isPresent()) {
                 return mail;
             }
             Thread.sleep(50);
@@ -134,7 +134,7 @@ class CassandraRestartTest {
     }
 
     private static Optional<String> resolvedRecipient(String keyspace, Mail tracked) {
-        UUID messageKey = UUID.fromString((String) tracked.getAttribute(MailTracker.TRACKED).orElseThrow()
+        UUID messageKey = UUID.fromString((String) tracked.getAttribute(MailSplitter.TRACKED).orElseThrow()
                 .getValue().value());
         StoreSettings settings = StoreSettings.builder().contactPoint("127.0.0.1", CASSANDRA.port()).keyspace(keyspace)
                 .createSchema(false).build();

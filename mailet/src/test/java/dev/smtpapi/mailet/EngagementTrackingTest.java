@@ -136,7 +136,7 @@ class EngagementTrackingTest {
             assertThat(open.message().campaignId()).contains("spring-sale-2026");
             assertThat(open.message().metadataJson()).contains("{\"segment\":\"club\"}");
             messageKey = open.message().messageKey();
-            assertThat(copy.getAttributes().get(MailTracker.TRACKED).getValue().value())
+            assertThat(copy.getAttributes().get(MailSplitter.TRACKED).getValue().value())
                     .isEqualTo(messageKey.toString());
         }
         // What a browser would have opened: entities decoded once, the space-padded href trimmed.
@@ -177,11 +177,11 @@ class EngagementTrackingTest {
         mailet.service(mail);
 
         TrackableMessage parsed = TrackableMessage.parse(TrackableMessage.withoutHeader(original, "X-MSYS-API"));
-        MailSettings settings = MailSettings.resolve(mailet.configuration(),
+        MailSettings settings = MailSettings.resolve(mailet.settings(),
                 Optional.of(XMsysApiHeader.parse(TestMail.mime(original).getHeader("X-MSYS-API")[0])),
                 AttributeOverrides.read(mail, (name, problem) -> { }));
         List<SentMail> copies = context.getSentMails();
-        UUID messageKey = UUID.fromString((String) copies.get(0).getAttributes().get(MailTracker.TRACKED)
+        UUID messageKey = UUID.fromString((String) copies.get(0).getAttributes().get(MailSplitter.TRACKED)
                 .getValue().value());
         MessageRecord record = store.message(messageKey).orElseThrow();
         TrackingUrls urls = new TrackingUrls(codec, messageKey, record.expiry(), settings, parsed.links());
@@ -209,7 +209,7 @@ class EngagementTrackingTest {
         assertThat(TestMail.bytes(again.getMessage())).isEqualTo(delivered);
         // The original came over SMTP: a SentByMailet relay rule must not see its copies differently.
         assertThat(again.getAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE.getName())).isEmpty();
-        assertThat(again.getAttribute(MailTracker.TRACKED)).isPresent();
+        assertThat(again.getAttribute(MailSplitter.TRACKED)).isPresent();
     }
 
     @Test
@@ -253,14 +253,14 @@ class EngagementTrackingTest {
 
         assertThat(context.getSentMails()).isEmpty();
         assertThat(mail.getState()).isEqualTo("transport");
-        assertThat(mail.getAttribute(MailTracker.TRACKED)).isPresent();
+        assertThat(mail.getAttribute(MailSplitter.TRACKED)).isPresent();
         assertThat(mail.getMessage().getHeader("X-MSYS-API")).isNull();
         assertThat(trackedUrls(mail.getMessage())).isNotEmpty();
     }
 
     @Test
     void withInitialOpenEnabledTheCopyGetsATopPixelWhoseTokenIsAnInitialOpen() throws Exception {
-        init(config().setProperty(TrackingConfiguration.INITIAL_OPEN_ENABLED, "true"));
+        init(config().setProperty(MailetSettings.INITIAL_OPEN_ENABLED, "true"));
         Mail mail = mail(TestMail.eml(NEWSLETTER), List.of("ana.lima@example.org"));
 
         mailet.service(mail);
@@ -327,8 +327,8 @@ class EngagementTrackingTest {
 
     @Test
     void anAttributeBeatsTheHeaderWhichBeatsTheInitParameter() throws Exception {
-        init(config().setProperty(TrackingConfiguration.OPEN_TRACKING_ENABLED, "false")
-                .setProperty(TrackingConfiguration.CLICK_TRACKING_ENABLED, "false"));
+        init(config().setProperty(MailetSettings.OPEN_TRACKING_ENABLED, "false")
+                .setProperty(MailetSettings.CLICK_TRACKING_ENABLED, "false"));
         // The header turns both on; the attributes turn clicks off again and move the pixel to https on
         // another domain, which the header could not have done.
         Mail mail = mail(TestMail.eml(NEWSLETTER), List.of("ana.lima@example.org"),
@@ -346,7 +346,7 @@ class EngagementTrackingTest {
 
     @Test
     void aBadAttributeValueIsCountedAndTheHeaderDecidesInstead() throws Exception {
-        init(config().setProperty(TrackingConfiguration.OPEN_TRACKING_ENABLED, "true"));
+        init(config().setProperty(MailetSettings.OPEN_TRACKING_ENABLED, "true"));
         byte[] original = withHeader(TestMail.eml("text-only.eml"),
                 "X-MSYS-API: {\"options\": {\"open_tracking\": false, \"click_tracking\": true}}");
         Mail mail = mail(original, List.of("oncall@example.io"),
@@ -366,7 +366,7 @@ class EngagementTrackingTest {
 
     @Test
     void engagementAttributesWinOverTheHeaderAndOversizedMetadataIsLeftOut() throws Exception {
-        init(config().setProperty(TrackingConfiguration.MAX_METADATA_LEN, "40"));
+        init(config().setProperty(MailetSettings.MAX_METADATA_LEN, "40"));
         Mail mail = mail(TestMail.eml(NEWSLETTER), List.of("ana.lima@example.org"),
                 Attribute.convertToAttribute(AttributeOverrides.CAMPAIGN_ID, "spring-sale-2026-b"),
                 Attribute.convertToAttribute(AttributeOverrides.TAGS,
@@ -376,7 +376,7 @@ class EngagementTrackingTest {
 
         mailet.service(mail);
 
-        UUID key = UUID.fromString((String) mail.getAttribute(MailTracker.TRACKED).orElseThrow().getValue().value());
+        UUID key = UUID.fromString((String) mail.getAttribute(MailSplitter.TRACKED).orElseThrow().getValue().value());
         MessageRecord record = store.message(key).orElseThrow();
         assertThat(record.campaignId()).contains("spring-sale-2026-b");
         assertThat(record.tags()).containsExactly("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
@@ -385,7 +385,7 @@ class EngagementTrackingTest {
 
     @Test
     void aMessageThatCannotBeRewrittenIsDeliveredUnchangedWithoutTheHeader() throws Exception {
-        init(config().setProperty(TrackingConfiguration.OPEN_TRACKING_ENABLED, "true"));
+        init(config().setProperty(MailetSettings.OPEN_TRACKING_ENABLED, "true"));
         byte[] original = TestMail.eml("malformed-missing-boundary.eml");
         Mail mail = mail(original, THREE_RECIPIENTS);
 

@@ -31,30 +31,30 @@ class InMemoryStoreTrackingTest {
     private final FakeMailContext context = FakeMailContext.defaultContext();
     private final InMemoryTagStore store = InMemoryTagStore.create();
     private final TrackingMetrics metrics = new TrackingMetrics(Optional.empty());
-    private MailTracker tracker;
+    private MailSplitter splitter;
 
     @BeforeEach
-    void tracker() throws Exception {
+    void splitter() throws Exception {
         Path keys = TestMail.signingKeys(dir);
-        TrackingConfiguration configuration = TrackingConfiguration.from(Options.from(Map.of(
-                TrackingConfiguration.SIGNING_KEYS_FILE, keys.toString(),
-                TrackingConfiguration.TRACKING_DOMAIN, TestMail.TRACKING_DOMAIN,
-                TrackingConfiguration.OPEN_TRACKING_ENABLED, "true",
-                TrackingConfiguration.CLICK_TRACKING_ENABLED, "true")));
-        tracker = new MailTracker(configuration, TokenCodec.of(SigningKeys.load(keys)), StoreConnection.serving(store),
-                context, metrics, Clock.systemUTC());
+        MailetSettings configuration = MailetSettings.from(Options.from(Map.of(
+                MailetSettings.SIGNING_KEYS_FILE, keys.toString(),
+                MailetSettings.TRACKING_DOMAIN, TestMail.TRACKING_DOMAIN,
+                MailetSettings.OPEN_TRACKING_ENABLED, "true",
+                MailetSettings.CLICK_TRACKING_ENABLED, "true")));
+        splitter = new MailSplitter(configuration, TokenCodec.of(SigningKeys.load(keys)), StoreConnection.serving(store),
+                new InMemorySplitLedger(), CopyQueue.fromMailetContext(context), metrics, Clock.systemUTC());
     }
 
     @Test
     void withTagStorageUpEveryRecipientGetsACopyWhoseDataIsStored() throws Exception {
         Mail mail = newsletter();
 
-        tracker.process(mail);
+        splitter.process(mail);
 
         assertThat(mail.getState()).isEqualTo(Mail.GHOST);
         assertThat(context.getSentMails()).hasSize(2);
         UUID messageKey = UUID.fromString((String) context.getSentMails().get(0).getAttributes()
-                .get(MailTracker.TRACKED).getValue().value());
+                .get(MailSplitter.TRACKED).getValue().value());
         for (int recipient = 0; recipient < 2; recipient++) {
             assertThat(store.resolve(TrackingToken.open(messageKey, recipient, Instant.now())))
                     .hasValueSatisfying(open -> assertThat(open.message().campaignId()).isPresent());
@@ -68,7 +68,7 @@ class InMemoryStoreTrackingTest {
         byte[] original = TestMail.eml("newsletter-qp.eml");
         Mail mail = newsletter();
 
-        tracker.process(mail);
+        splitter.process(mail);
 
         assertThat(context.getSentMails()).isEmpty();
         assertThat(mail.getState()).isEqualTo("transport");

@@ -65,7 +65,7 @@ class StoreFailureTest {
     void withAProcessorNamedTheMailGoesThereUnchangedSoItCanBeRetried() throws Exception {
         mailet = new EngagementTracking();
         mailet.init(TestMail.config(context, keys, deadCassandra, "smtpapi")
-                .setProperty(TrackingConfiguration.ON_STORE_FAILURE, "tracking-retry").build());
+                .setProperty(MailetSettings.ON_STORE_FAILURE, "tracking-retry").build());
         byte[] original = TestMail.eml("newsletter-qp.eml");
         Mail mail = newsletter(original);
 

@@ -3,7 +3,7 @@ package dev.smtpapi.mailet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpapi.config.Options;
-import dev.smtpapi.mailet.TrackingConfiguration.StoreFailurePolicy;
+import dev.smtpapi.mailet.MailetSettings.StoreFailurePolicy;
 import dev.smtpapi.store.StoreUnavailableException;
 import dev.smtpapi.suppression.InMemorySuppressionList;
 import dev.smtpapi.suppression.SuppressedAddress;

@@ -118,10 +118,10 @@ final class TestMail {
         return FakeMailetConfig.builder()
                 .mailetName("EngagementTracking")
                 .mailetContext(context)
-                .setProperty(TrackingConfiguration.SIGNING_KEYS_FILE, keys.toString())
+                .setProperty(MailetSettings.SIGNING_KEYS_FILE, keys.toString())
                 .setProperty(StoreSettings.CONTACT_POINTS, contactPoint)
                 .setProperty(StoreSettings.KEYSPACE, keyspace)
-                .setProperty(TrackingConfiguration.TRACKING_DOMAIN, TRACKING_DOMAIN);
+                .setProperty(MailetSettings.TRACKING_DOMAIN, TRACKING_DOMAIN);
     }
 
     /** A session on the test keyspace, for reading back what the mailet wrote. */

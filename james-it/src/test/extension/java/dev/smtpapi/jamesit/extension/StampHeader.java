@@ -7,12 +7,14 @@ import org.apache.mailet.base.GenericMailet;
 
 /**
  * A trivial extension mailet: adds the header {@code header} with the value {@code value}, then saves the
- * message. Compiled and jarred by the test and loaded by James from {@code extensions-jars/}; it is not on
+ * message; with {@code save} set to {@code false} it leaves it unsaved, as some mailets do (James 3.8's own
+ * header mailets among them), so that whoever writes the message next makes James rebuild it. Compiled and jarred by the test and loaded by James from {@code extensions-jars/}; it is not on
  * the test classpath.
  */
 public class StampHeader extends GenericMailet {
     private String header;
     private String value;
+    private boolean save;
 
     @Override
     public void init() throws MessagingException {
@@ -20,11 +22,14 @@ public class StampHeader extends GenericMailet {
             .orElseThrow(() -> new MessagingException("StampHeader needs a 'header' init parameter"));
         value = getInitParameterAsOptional("value")
             .orElseThrow(() -> new MessagingException("StampHeader needs a 'value' init parameter"));
+        save = getInitParameter("save", true);
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
         mail.getMessage().addHeader(header, value);
-        mail.getMessage().saveChanges();
+        if (save) {
+            mail.getMessage().saveChanges();
+        }
     }
 }

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * The mailet's init parameters, read once in {@code init()}. Every name is spelled as in Momentum's
- * {@code smtpapi} module (SPEC §2), plus the signing keys, the Cassandra connection, the top pixel and what to
+ * {@code smtpapi} module (docs/behaviour.md §2), plus the signing keys, the Cassandra connection, the top pixel and what to
  * do when tag storage is down. A bad value fails with an {@link InvalidOptionException} naming the parameter.
  */
-public final class TrackingConfiguration {
+public final class MailetSettings {
     public static final String OPEN_TRACKING_ENABLED = "open_tracking_enabled";
     public static final String CLICK_TRACKING_ENABLED = "click_tracking_enabled";
     public static final String OPEN_TRACKING_SCHEME = "open_tracking_scheme";
@@ -53,7 +53,7 @@ public final class TrackingConfiguration {
     private final StoreSettings store;
     private final UnsubscribeOptions unsubscribe;
 
-    private TrackingConfiguration(Options options) {
+    private MailetSettings(Options options) {
         this.openTracking = options.bool(OPEN_TRACKING_ENABLED, false);
         this.clickTracking = options.bool(CLICK_TRACKING_ENABLED, false);
         this.openScheme = options.string(OPEN_TRACKING_SCHEME).map(v -> Scheme.parse(OPEN_TRACKING_SCHEME, v))
@@ -77,8 +77,8 @@ public final class TrackingConfiguration {
     }
 
     /** Reads and checks every parameter; throws {@link InvalidOptionException} naming the first bad one. */
-    public static TrackingConfiguration from(Options options) {
-        return new TrackingConfiguration(Objects.requireNonNull(options, "options"));
+    public static MailetSettings from(Options options) {
+        return new MailetSettings(Objects.requireNonNull(options, "options"));
     }
 
     static String parseDomain(String option, String value) {
@@ -152,7 +152,7 @@ public final class TrackingConfiguration {
 
     @Override
     public String toString() {
-        return "TrackingConfiguration{open=" + openTracking + ", click=" + clickTracking + ", openScheme="
+        return "MailetSettings{open=" + openTracking + ", click=" + clickTracking + ", openScheme="
                 + openScheme + ", clickScheme=" + clickScheme + ", domain=" + trackingDomain + ", expiry="
                 + linkExpiry.getSeconds() + "s, clickMetadata=" + clickEventsCarryMetadata + ", maxMetadataLen="
                 + maxMetadataLength + ", initialOpen=" + initialOpen + ", onStoreFailure=" + onStoreFailure

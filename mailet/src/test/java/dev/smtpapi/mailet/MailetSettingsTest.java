@@ -3,7 +3,7 @@ package dev.smtpapi.mailet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.smtpapi.mailet.TrackingConfiguration.Scheme;
+import dev.smtpapi.mailet.MailetSettings.Scheme;
 import jakarta.mail.MessagingException;
 import java.nio.file.Path;
 import org.apache.mailet.base.test.FakeMailContext;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The init parameters: Momentum's defaults, and init() failing with the name of a bad one. */
-class TrackingConfigurationTest {
+class MailetSettingsTest {
     @TempDir
     Path dir;
 
@@ -22,7 +22,7 @@ class TrackingConfigurationTest {
         mailet.init(FakeMailetConfig.builder().mailetContext(FakeMailContext.defaultContext())
                 .setProperty("signing_keys_file", TestMail.signingKeys(dir).toString()).build());
 
-        TrackingConfiguration configuration = mailet.configuration();
+        MailetSettings configuration = mailet.settings();
         assertThat(configuration.openTracking()).isFalse();
         assertThat(configuration.clickTracking()).isFalse();
         assertThat(configuration.openScheme()).isEqualTo(Scheme.HTTP);
@@ -54,7 +54,7 @@ class TrackingConfigurationTest {
                 .setProperty("on_store_failure", "tracking-retry")
                 .build());
 
-        TrackingConfiguration configuration = mailet.configuration();
+        MailetSettings configuration = mailet.settings();
         assertThat(configuration.openTracking()).isTrue();
         assertThat(configuration.clickTracking()).isTrue();
         assertThat(configuration.openScheme()).isEqualTo(Scheme.HTTPS);
