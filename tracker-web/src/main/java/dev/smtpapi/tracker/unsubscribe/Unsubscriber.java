@@ -64,6 +64,7 @@ public final class Unsubscriber {
                 .eventId(TrackingEvent.newEventId())
                 .type(EventType.LIST_UNSUBSCRIBE)
                 .messageId(message.messageId())
+                .messageKey(Optional.of(message.messageKey()))
                 .campaignId(message.campaignId())
                 .rcptTo(resolution.recipient().address())
                 .rawRcptTo(resolution.recipient().rawAddress())
