@@ -57,7 +57,8 @@ public final class SplitLedgerCost {
         CopyQueue dropped = (copy, processor) -> { };
         byte[] newsletter = newsletter();
 
-        try (StoreConnection tags = new StoreConnection(settings, Clock.systemUTC())) {
+        try (StoreConnection tags = new StoreConnection(settings)) {
+            tags.connectInBackground();
             tags.get();
             MailSplitter recorded = new MailSplitter(configuration, codec, tags,
                     new CassandraSplitLedger(tags::session, settings.keyspace()), dropped,

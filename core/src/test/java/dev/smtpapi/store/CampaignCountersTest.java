@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import dev.smtpapi.testsupport.LocalCassandra;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -22,8 +23,9 @@ class CampaignCountersTest {
 
     @BeforeAll
     static void connect() {
-        settings = LocalCassandra.settingsWithFreshKeyspace("counters");
-        session = LocalCassandra.connect(settings);
+        settings = StoreSettings.builder().contactPoint(LocalCassandra.host(), LocalCassandra.port())
+                .keyspace(LocalCassandra.freshKeyspace("counters")).build();
+        session = CassandraConnector.connect(settings);
         counters = CampaignCounters.create(session, settings);
     }
 

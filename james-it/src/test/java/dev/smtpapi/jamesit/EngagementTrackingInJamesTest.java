@@ -202,7 +202,7 @@ class EngagementTrackingInJamesTest {
         Mail newsletter = IncomingMail.of("winter-sale-newsletter.eml",
             "news@demo.local", "alice@demo.local", "bob@demo.local");
         loggedInOverSmtp(newsletter, "news@demo.local");
-        // Attributes win over the header's options (SPEC §2), as an earlier mailet would set them.
+        // Attributes win over the header's options (docs/behaviour.md §2), as an earlier mailet would set them.
         newsletter.setAttribute(new Attribute(AttributeName.of("smtpapi_open_tracking"), AttributeValue.of("false")));
         newsletter.setAttribute(new Attribute(AttributeName.of("smtpapi_click_tracking"), AttributeValue.of("0")));
         james.enqueue(newsletter);

@@ -48,7 +48,8 @@ class SplitAfterCrashTest {
         keys = TestMail.signingKeys(dir);
         keyspace = TestMail.freshKeyspace("split_test");
         // The tag store creates the keyspace and the schema, the ledger's table included.
-        try (StoreConnection store = new StoreConnection(TestMail.storeSettings(keyspace), Clock.systemUTC())) {
+        try (StoreConnection store = new StoreConnection(TestMail.storeSettings(keyspace))) {
+            store.connectInBackground();
             store.get();
         }
         session = TestMail.session(keyspace);
@@ -72,7 +73,8 @@ class SplitAfterCrashTest {
 
     @Test
     void withTheLedgerInCassandraEveryCrashPointSendsEveryoneOneCopy() throws Exception {
-        try (StoreConnection tags = new StoreConnection(TestMail.storeSettings(keyspace), Clock.systemUTC())) {
+        try (StoreConnection tags = new StoreConnection(TestMail.storeSettings(keyspace))) {
+            tags.connectInBackground();
             SplitLedger ledger = new CassandraSplitLedger(tags::session, keyspace);
             for (int crashAfter = 0; crashAfter < RECIPIENTS; crashAfter++) {
                 List<Mail> queued = crashAfter(crashAfter, tags, ledger);
