@@ -104,16 +104,22 @@ class CrashRecoveryTest {
 
             for (int kill = 1; kill <= 2; kill++) {
                 Thread.sleep(2500);
+                outcomes.phase("tracker killed");
                 tracker.kill();
                 tracker = TrackerProcess.start(config, base, directory.resolve("tracker.log"));
+                outcomes.phase("tracker started");
             }
             Thread.sleep(2500);
+            outcomes.phase("cassandra killed");
             cassandra.kill();
             Thread.sleep(3000);
             cassandra.start();
+            outcomes.phase("cassandra started");
             Thread.sleep(1500);
+            outcomes.phase("tracker killed");
             tracker.kill();
             tracker = TrackerProcess.start(config, base, directory.resolve("tracker.log"));
+            outcomes.phase("tracker started");
             Thread.sleep(2500);
             clicking.set(false);
             for (Thread client : clients) {
@@ -133,7 +139,12 @@ class CrashRecoveryTest {
             assertThat(eventsPerClick.values()).as("events per click").allMatch(count -> count == 1);
             Set<String> answered = outcomes.answered.stream().map(Click::key).collect(Collectors.toSet());
             Set<String> inDoubt = outcomes.cutOff.stream().map(Click::key).collect(Collectors.toSet());
-            assertThat(eventsPerClick.keySet()).as("every answered click is stored").containsAll(answered);
+            Set<String> lost = new java.util.TreeSet<>(answered);
+            lost.removeAll(eventsPerClick.keySet());
+            assertThat(lost).as("answered clicks without a stored event (%d of %d answered; %d events stored; "
+                    + "dead letters: %s; first of the tracker's errors: %s; first lost: %s)", lost.size(), answered.size(),
+                    eventsPerClick.size(), deadLetters(directory), errors(directory.resolve("tracker.log")),
+                    lost.stream().limit(5).map(outcomes::history).toList()).isEmpty();
             Set<String> unanswered = new java.util.HashSet<>(eventsPerClick.keySet());
             unanswered.removeAll(answered);
             assertThat(inDoubt).as("events without an answer are of requests a kill cut off").containsAll(unanswered);
@@ -144,6 +155,24 @@ class CrashRecoveryTest {
         }
     }
 
+    /** The first lines of the tracker's log that report an error, for a failure's message. */
+    private static List<String> errors(Path log) throws java.io.IOException {
+        try (var lines = Files.lines(log, java.nio.charset.StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.contains("ERROR") || line.contains("dead-letter")).limit(12).toList();
+        }
+    }
+
+    /** The files the tracker set aside in its dead-letter directory, with their sizes. */
+    private static String deadLetters(Path directory) throws java.io.IOException {
+        Path dead = directory.resolve("events").resolve("dead-letter");
+        if (!Files.isDirectory(dead)) {
+            return "none";
+        }
+        try (var files = Files.list(dead)) {
+            return files.map(f -> f.getFileName() + " (" + f.toFile().length() + " bytes)").toList().toString();
+        }
+    }
+
     /** One recipient's click on one link: its URL, and what its event must name. */
     private record Click(String url, String messageId, String recipient, String target) {
         String key() {
@@ -151,11 +180,32 @@ class CrashRecoveryTest {
         }
     }
 
-    /** What became of the clicks, by the clients' account. */
+    /** What became of the clicks, by the clients' account, and when. */
     private static final class Outcomes {
+        final long start = System.nanoTime();
+        final List<String> phases = java.util.Collections.synchronizedList(new ArrayList<>());
+        final Map<String, String> answeredAt = new java.util.concurrent.ConcurrentHashMap<>();
         final Set<Click> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final Set<Click> cutOff = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final Set<Click> wrong = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        String now() {
+            return String.format("%.3fs", (System.nanoTime() - start) / 1e9);
+        }
+
+        void phase(String what) {
+            phases.add(what + " at " + now());
+        }
+
+        void answered(Click click, String when) {
+            answered.add(click);
+            answeredAt.put(click.key(), when);
+        }
+
+        /** A click and when it was sent and answered, among the kills and restarts. */
+        String history(String key) {
+            return key + " (" + answeredAt.get(key) + "; " + phases + ")";
+        }
     }
 
     /** 40 messages of 100 recipients and 3 links each: 12,000 clicks of their own. */
@@ -194,6 +244,7 @@ class CrashRecoveryTest {
         for (int i = client; i < clicks.size() && clicking.get(); ) {
             Click click = clicks.get(i);
             URI uri = URI.create(click.url());
+            String sent = outcomes.now();
             try (java.net.Socket socket = new java.net.Socket()) {
                 socket.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 2000);
                 socket.setSoTimeout(10_000);
@@ -206,7 +257,11 @@ class CrashRecoveryTest {
                     i += CLIENTS;
                 } else if (head.get(0).startsWith("HTTP/1.1 302 ")) {
                     boolean right = head.stream().anyMatch(line -> line.equalsIgnoreCase("Location: " + click.target()));
-                    (right ? outcomes.answered : outcomes.wrong).add(click);
+                    if (right) {
+                        outcomes.answered(click, "sent at " + sent + ", answered at " + outcomes.now());
+                    } else {
+                        outcomes.wrong.add(click);
+                    }
                     i += CLIENTS;
                 } else {
                     pause(); // 503: nothing recorded
