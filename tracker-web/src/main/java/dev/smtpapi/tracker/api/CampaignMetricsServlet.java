@@ -7,8 +7,9 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /api/v1/metrics/campaigns}: per campaign, opens, unique opens, clicks and unique clicks, each split
@@ -20,14 +21,18 @@ public final class CampaignMetricsServlet extends HttpServlet {
 
     private final transient CampaignMetrics metrics;
     private final transient ApiResponses responses;
-    private final transient Clock clock;
+    private final transient Supplier<Instant> settled;
     private final int retryAfterSeconds;
 
-    public CampaignMetricsServlet(CampaignMetrics metrics, ApiResponses responses, Clock clock,
+    /**
+     * @param settled the default end of the window: the time up to which every recorded event is in Cassandra,
+     *     the same as the events API's, so both count the same events
+     */
+    public CampaignMetricsServlet(CampaignMetrics metrics, ApiResponses responses, Supplier<Instant> settled,
             int retryAfterSeconds) {
         this.metrics = metrics;
         this.responses = responses;
-        this.clock = clock;
+        this.settled = settled;
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
@@ -36,7 +41,7 @@ public final class CampaignMetricsServlet extends HttpServlet {
         QueryParameters parameters = QueryParameters.of(request.getParameterMap());
         Map<String, CampaignMetrics.Counts> counts;
         try {
-            counts = metrics.count(TimeWindow.parse(parameters, clock.instant()),
+            counts = metrics.count(TimeWindow.parse(parameters, settled.get()),
                     parameters.list("campaigns", false));
         } catch (BadParameterException e) {
             responses.badParameter(response, e);

@@ -539,6 +539,13 @@ public final class EventLog implements AutoCloseable {
         } finally {
             appended.unlock();
         }
+        for (Map.Entry<String, ConsumerPosition> consumer : consumers.entrySet()) {
+            try {
+                consumer.getValue().close();
+            } catch (UncheckedIOException e) {
+                LOG.warn("event log consumer {}: {}", consumer.getKey(), e.getMessage());
+            }
+        }
         try {
             if (current != null) {
                 current.close();

@@ -17,9 +17,11 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,26 +54,29 @@ public final class ReportServlet extends HttpServlet {
     private final transient ReportPages pages;
     private final transient ReportAssets assets;
     private final transient Optional<String> apiKey;
-    private final transient Clock clock;
+    private final transient Supplier<Instant> settled;
     private final int retryAfterSeconds;
 
     ReportServlet(ReportData data, ReportSessions sessions, ReportPages pages, ReportAssets assets,
-            Optional<String> apiKey, Clock clock, int retryAfterSeconds) {
+            Optional<String> apiKey, Supplier<Instant> settled, int retryAfterSeconds) {
         this.data = Objects.requireNonNull(data, "data");
         this.sessions = Objects.requireNonNull(sessions, "sessions");
         this.pages = Objects.requireNonNull(pages, "pages");
         this.assets = Objects.requireNonNull(assets, "assets");
         this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settled = Objects.requireNonNull(settled, "settled");
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
-    /** The report over an event store and campaign counters, signed in with {@code apiKey}. */
+    /**
+     * The report over an event store and campaign counters, signed in with {@code apiKey}; its windows end at
+     * {@code settled} (the time up to which every recorded event is in Cassandra), as the events API's do.
+     */
     public static ReportServlet create(EventStore events, CampaignCounters counters, ObjectMapper json,
-            Optional<String> apiKey, Clock clock, int retryAfterSeconds) {
+            Optional<String> apiKey, Clock clock, Supplier<Instant> settled, int retryAfterSeconds) {
         ReportData data = new ReportData(events, new CampaignMetrics(events), new EventPager(events), counters);
         return new ReportServlet(data, new ReportSessions(clock), new ReportPages(json), ReportAssets.load(), apiKey,
-                clock, retryAfterSeconds);
+                settled, retryAfterSeconds);
     }
 
     @Override
@@ -97,7 +102,7 @@ public final class ReportServlet extends HttpServlet {
             return;
         }
         try {
-            ReportWindow window = ReportWindow.of(QueryParameters.of(request.getParameterMap()), clock.instant());
+            ReportWindow window = ReportWindow.of(QueryParameters.of(request.getParameterMap()), settled.get());
             if (path.equals("/")) {
                 page(response, HttpServletResponse.SC_OK, pages.campaigns(context, window, data.campaigns(window)));
             } else if (path.equals("/campaign")) {

@@ -31,7 +31,7 @@ record ReportWindow(TimeWindow window, Optional<String> preset) {
      * @throws IllegalArgumentException with a message for the user when one is not understood
      */
     static ReportWindow of(QueryParameters parameters, Instant now) {
-        Instant until = now.truncatedTo(ChronoUnit.SECONDS);
+        Instant until = now.truncatedTo(ChronoUnit.MILLIS); // events carry milliseconds: nothing is cut off
         if (parameters.string("from").isPresent() || parameters.string("to").isPresent()) {
             TimeWindow window = TimeWindow.parse(parameters, until);
             if (!window.from().isBefore(window.to())) {

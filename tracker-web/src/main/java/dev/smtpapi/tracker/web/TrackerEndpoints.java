@@ -52,7 +52,7 @@ public final class TrackerEndpoints {
         endpoints.servlet("events", new EventsServlet(new EventPager(tracker.events()), tracker.json(), api,
                 tracker.writer()::settledUntil, retryAfter), EventsServlet.MAPPING);
         endpoints.servlet("campaign-metrics", new CampaignMetricsServlet(new CampaignMetrics(tracker.events()), api,
-                tracker.clock(), retryAfter), CampaignMetricsServlet.MAPPING);
+                tracker.writer()::settledUntil, retryAfter), CampaignMetricsServlet.MAPPING);
         endpoints.servlet("webhooks", tracker.webhooks().servlet(api, retryAfter), Webhooks.MAPPING);
         endpoints.servlet("unsubscribe", new UnsubscribeServlet(tracker.codec(), tracker.lookup(),
                 tracker.suppressionList(), tracker.unsubscriber(), new ClientAddress(tracker.settings().trustedProxies()),
@@ -64,7 +64,7 @@ public final class TrackerEndpoints {
                 tracker.mapper()), "/healthz");
         endpoints.servlet("metrics", new MetricsServlet(tracker.registry()), "/metrics");
         endpoints.servlet("report", ReportServlet.create(tracker.events(), tracker.counters(), tracker.mapper(),
-                tracker.settings().apiKey(), tracker.clock(), retryAfter), ReportServlet.MAPPING);
+                tracker.settings().apiKey(), tracker.clock(), tracker.writer()::settledUntil, retryAfter), ReportServlet.MAPPING);
         endpoints.servlet("not-found", new NotFoundServlet(), "/");
     }
 
