@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where the tracker's options come from, the same stand-alone and in a container: one properties file
@@ -23,6 +25,7 @@ import java.util.TreeSet;
  * ({@code cassandra_contact_points} → {@code SMTPAPI_CASSANDRA_CONTACT_POINTS}).
  */
 public final class TrackerSettingsLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(TrackerSettingsLoader.class);
     public static final String CONFIG_PROPERTY = "smtpapi.tracker.config";
     public static final String CONFIG_ENV = "SMTPAPI_TRACKER_CONFIG";
     public static final String ENV_PREFIX = "SMTPAPI_";
@@ -50,7 +53,17 @@ public final class TrackerSettingsLoader {
         return TrackerSettings.from(Options.from(values));
     }
 
-    /** Reads a properties file, refusing names the tracker does not know (a typo must not go unnoticed). */
+    /**
+     * Options earlier versions read and this one no longer has, with what replaced them: a configuration that
+     * still sets one starts, with a warning naming it, instead of failing as a typo would.
+     */
+    static final Map<String, String> RETIRED = Map.of(
+            "event_queue_capacity", "events wait in the durable event log now; its bound is event_log_max_bytes");
+
+    /**
+     * Reads a properties file, refusing names the tracker does not know (a typo must not go unnoticed); a
+     * {@linkplain #RETIRED retired} option is skipped with a warning.
+     */
     public static Map<String, String> readFile(Path file) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -60,6 +73,11 @@ public final class TrackerSettingsLoader {
         }
         Map<String, String> values = new HashMap<>();
         for (String name : new TreeSet<>(properties.stringPropertyNames())) {
+            if (RETIRED.containsKey(name)) {
+                LOG.warn("tracker configuration {}: option {} is no longer read and has no effect ({}); remove it",
+                        file, name, RETIRED.get(name));
+                continue;
+            }
             if (!TrackerSettings.NAMES.contains(name)) {
                 throw new InvalidOptionException(name, "unknown option in " + file + "; known options: "
                         + new TreeSet<>(TrackerSettings.NAMES));

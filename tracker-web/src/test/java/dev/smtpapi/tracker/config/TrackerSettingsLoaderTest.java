@@ -50,10 +50,20 @@ class TrackerSettingsLoaderTest {
     }
 
     @Test
+    void a_retired_option_is_skipped_so_an_older_configuration_still_starts() throws Exception {
+        Path file = write("signing_keys_file=" + keys + "\nevent_queue_capacity=100000\nlisten_port=7071\n");
+
+        TrackerSettings settings = TrackerSettingsLoader.load(Optional.of(file.toString()), Map.of());
+
+        assertThat(settings.listenPort()).isEqualTo(7071);
+        assertThat(TrackerSettings.NAMES).doesNotContain("event_queue_capacity");
+    }
+
+    @Test
     void a_bad_value_fails_naming_the_option() throws Exception {
         assertFailsNaming("listen_port", "signing_keys_file=" + keys + "\nlisten_port=99999\n");
         assertFailsNaming("trusted_proxies", "signing_keys_file=" + keys + "\ntrusted_proxies=10.0.0.0/33\n");
-        assertFailsNaming("event_queue_capacity", "signing_keys_file=" + keys + "\nevent_queue_capacity=lots\n");
+        assertFailsNaming("event_batch_size", "signing_keys_file=" + keys + "\nevent_batch_size=lots\n");
         assertFailsNaming("cassandra_consistency", "signing_keys_file=" + keys + "\ncassandra_consistency=MOST\n");
         assertFailsNaming("api_key", "signing_keys_file=" + keys + "\napi_key=short\n");
         assertFailsNaming("signing_keys_file", "signing_keys_file=" + directory.resolve("missing") + "\n");
