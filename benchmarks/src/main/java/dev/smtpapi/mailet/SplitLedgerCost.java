@@ -61,7 +61,7 @@ public final class SplitLedgerCost {
             tags.connectInBackground();
             tags.get();
             MailSplitter recorded = new MailSplitter(configuration, codec, tags,
-                    new CassandraSplitLedger(tags::session, settings.keyspace()), dropped,
+                    new CassandraSplitLedger(tags::session, settings), dropped,
                     new TrackingMetrics(Optional.empty()), Clock.systemUTC());
             MailSplitter unrecorded = new MailSplitter(configuration, codec, tags, new NoLedger(), dropped,
                     new TrackingMetrics(Optional.empty()), Clock.systemUTC());

@@ -1,9 +1,12 @@
 package dev.smtpapi.mailet;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DriverException;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import dev.smtpapi.store.StoreSettings;
 import dev.smtpapi.store.StoreUnavailableException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -19,7 +22,9 @@ import java.util.function.Supplier;
  * The {@link SplitLedger} in Cassandra: the table {@code split_progress} of the shipped schema, one partition
  * per mail name, the split's message key, times, recipients and digest as static columns and one small row per
  * queued copy. Everything lives {@link #TTL}: a crashed James is restarted, and its spool redelivers, well
- * within that. Thread-safe.
+ * within that. Every statement is prepared once, idempotent (the driver may retry it) and at the tag storage's
+ * consistency ({@code cassandra_consistency}), so that on a cluster a redelivered mail reads the copies that
+ * were recorded; recording a copy is one write, with no read. Thread-safe.
  */
 final class CassandraSplitLedger implements SplitLedger {
     /** How long a split's record is kept: long enough for any restart, short enough to stay small. */
@@ -27,15 +32,22 @@ final class CassandraSplitLedger implements SplitLedger {
 
     private final Supplier<CqlSession> sessions;
     private final String keyspace;
+    private final ConsistencyLevel consistency;
     private Statements statements;
 
     /**
      * @param sessions the tag storage's session, opened on demand ({@link StoreUnavailableException} when it
      *     cannot be)
+     * @param store the tag storage's settings: the keyspace and the consistency used
      */
-    CassandraSplitLedger(Supplier<CqlSession> sessions, String keyspace) {
+    CassandraSplitLedger(Supplier<CqlSession> sessions, StoreSettings store) {
         this.sessions = sessions;
-        this.keyspace = keyspace;
+        this.keyspace = store.keyspace();
+        this.consistency = store.consistency();
+    }
+
+    private BoundStatement bound(PreparedStatement statement, Object... values) {
+        return statement.bind(values).setConsistencyLevel(consistency).setIdempotent(true);
     }
 
     private record Statements(CqlSession session, PreparedStatement select, PreparedStatement start,
@@ -64,7 +76,7 @@ final class CassandraSplitLedger implements SplitLedger {
     public Optional<Split> find(String mailName) {
         try {
             Statements cql = statements();
-            List<Row> rows = cql.session().execute(cql.select().bind(mailName)).all();
+            List<Row> rows = cql.session().execute(bound(cql.select(), mailName)).all();
             if (rows.isEmpty() || rows.get(0).isNull("message_key")) {
                 return Optional.empty();
             }
@@ -92,7 +104,7 @@ final class CassandraSplitLedger implements SplitLedger {
     public void started(Split split) {
         try {
             Statements cql = statements();
-            cql.session().execute(cql.start().bind(split.mailName(), ByteBuffer.wrap(split.messageDigest()),
+            cql.session().execute(bound(cql.start(), split.mailName(), ByteBuffer.wrap(split.messageDigest()),
                     split.messageKey(), split.sentAt(), split.expiry(), split.recipients()));
         } catch (DriverException e) {
             throw StoreUnavailableException.because("recording the split of mail " + split.mailName(), e);
@@ -104,7 +116,7 @@ final class CassandraSplitLedger implements SplitLedger {
         String what = "recording copy " + recipientIndex + " of mail " + mailName;
         try {
             Statements cql = statements();
-            return cql.session().executeAsync(cql.queued().bind(mailName, recipientIndex))
+            return cql.session().executeAsync(bound(cql.queued(), mailName, recipientIndex))
                     .handle((result, error) -> {
                         if (error != null) {
                             throw StoreUnavailableException.because(what, error);

@@ -95,7 +95,7 @@ public class EngagementTracking extends GenericMailet {
                 : Optional.empty();
         CopyQueue copies = mailQueues.map(CopyQueue::spool)
                 .orElseGet(() -> CopyQueue.fromMailetContext(getMailetContext()));
-        SplitLedger ledger = new CassandraSplitLedger(store::session, settings.store().keyspace());
+        SplitLedger ledger = new CassandraSplitLedger(store::session, settings.store());
         splitter = new MailSplitter(settings, codec, store, ledger, copies, metrics, Clock.systemUTC(),
                 suppression, new ListUnsubscribe(codec, unsubscribeStores::senderUrls, Clock.systemUTC(),
                         unsubscribeMetrics));

@@ -199,7 +199,9 @@ final class MailSplitter {
             onStoreFailure(mail, untracked, mail.getRecipients().size(), e);
             return;
         }
-        TrackableMessage parsed = TrackableMessage.parse(raw);
+        // The engine takes these bytes as they are (no copy of its own): nothing here writes to them, and the mail,
+        // the digest and the copies only read them. A large message is held as these bytes plus one rendered copy.
+        TrackableMessage parsed = TrackableMessage.adopt(raw);
         if (!parsed.status().isRewritable()) {
             metrics.notRewritable().increment();
             LOGGER.warn("Mail {}: delivered unchanged, not rewritable ({}): {}", mail.getName(), parsed.status(),

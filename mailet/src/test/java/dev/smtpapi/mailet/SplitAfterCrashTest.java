@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import dev.smtpapi.config.Options;
 import dev.smtpapi.store.InMemoryTagStore;
+import dev.smtpapi.store.StoreSettings;
+import dev.smtpapi.store.StoreUnavailableException;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -73,14 +77,39 @@ class SplitAfterCrashTest {
 
     @Test
     void withTheLedgerInCassandraEveryCrashPointSendsEveryoneOneCopy() throws Exception {
-        try (StoreConnection tags = new StoreConnection(TestMail.storeSettings(keyspace))) {
+        StoreSettings settings = TestMail.storeSettings(keyspace);
+        try (StoreConnection tags = new StoreConnection(settings)) {
             tags.connectInBackground();
-            SplitLedger ledger = new CassandraSplitLedger(tags::session, keyspace);
+            SplitLedger ledger = new CassandraSplitLedger(tags::session, settings);
             for (int crashAfter = 0; crashAfter < RECIPIENTS; crashAfter++) {
                 List<Mail> queued = crashAfter(crashAfter, tags, ledger);
 
                 assertEveryRecipientGotExactlyOneCopyOfOneMessage(queued);
             }
+        }
+    }
+
+    @Test
+    void theLedgerInCassandraReadsAndWritesAtTheTagStoragesConsistency() throws Exception {
+        try (StoreConnection tags = new StoreConnection(TestMail.storeSettings(keyspace))) {
+            tags.connectInBackground();
+            String name = "Mail1764590000000-" + UUID.randomUUID();
+            SplitLedger.Split split = new SplitLedger.Split(name, new byte[] {1, 2}, UUID.randomUUID(),
+                    Instant.ofEpochSecond(1_764_590_000), Instant.ofEpochSecond(1_796_126_000),
+                    List.of("a@example.org", "b@example.org"), Set.of());
+            // The keyspace has one replica, so TWO can never be met: a ledger that used the driver's own
+            // consistency (LOCAL_ONE) instead of the store's would record and read as if nothing were asked.
+            SplitLedger strict = new CassandraSplitLedger(tags::session,
+                    TestMail.storeSettings(keyspace, DefaultConsistencyLevel.TWO));
+            SplitLedger usual = new CassandraSplitLedger(tags::session, TestMail.storeSettings(keyspace));
+
+            assertThatThrownBy(() -> strict.started(split)).isInstanceOf(StoreUnavailableException.class);
+            usual.started(split);
+            usual.queued(name, 1).toCompletableFuture().join();
+            assertThatThrownBy(() -> strict.find(name)).isInstanceOf(StoreUnavailableException.class);
+            assertThatThrownBy(() -> strict.queued(name, 0).toCompletableFuture().join())
+                    .hasCauseInstanceOf(StoreUnavailableException.class);
+            assertThat(usual.find(name)).hasValueSatisfying(found -> assertThat(found.queued()).containsExactly(1));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.smtpapi.mailet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.StoreSettings;
@@ -130,10 +131,15 @@ final class TestMail {
     }
 
     static StoreSettings storeSettings(String keyspace) {
+        return storeSettings(keyspace, StoreSettings.builder().build().consistency());
+    }
+
+    static StoreSettings storeSettings(String keyspace, DefaultConsistencyLevel consistency) {
         return StoreSettings.builder()
                 .contactPoint(System.getProperty("smtpapi.cassandra.host", "127.0.0.1"),
                         Integer.getInteger("smtpapi.cassandra.port", 9042))
                 .keyspace(keyspace)
+                .consistency(consistency)
                 .build();
     }
 

@@ -228,6 +228,15 @@ final class DecodedBody {
         }
     }
 
+    /**
+     * The same body without its text, for rendering: once the links are found and the splices prepared, only the
+     * units' bytes are read again, and the text (as large as the part once more) can go. Asking it for text
+     * positions fails.
+     */
+    DecodedBody withoutText() {
+        return new DecodedBody(decoded, "", rawStarts, decodedStarts, new int[0], softBreakAfter);
+    }
+
     String text() {
         return text;
     }

@@ -50,7 +50,7 @@ final class PartRewriter {
             List<Block> blocks, boolean alwaysQuotedPrintable, boolean rawEndsWithLineBreak) {
         this.entity = entity;
         this.encoding = encoding;
-        this.body = body;
+        this.body = body.withoutText();
         this.lineBreak = lineBreak;
         this.blocks = blocks;
         this.alwaysQuotedPrintable = alwaysQuotedPrintable;

@@ -65,8 +65,24 @@ public final class TrackableMessage {
      */
     public static TrackableMessage parse(byte[] rawMessage, MimeLimits limits) {
         Objects.requireNonNull(rawMessage, "rawMessage");
+        return adopt(rawMessage.clone(), limits);
+    }
+
+    /**
+     * Parses raw message bytes as {@link #parse(byte[])} does, without copying them: the caller gives the array
+     * up. The result reads its message, and every copy it renders is made, from {@code rawMessage} itself, so the
+     * caller must never change the array afterwards (reading it, or handing it to readers that do not change it,
+     * is fine). For a large message this saves the one copy {@code parse} makes.
+     */
+    public static TrackableMessage adopt(byte[] rawMessage) {
+        return adopt(rawMessage, MimeLimits.DEFAULT);
+    }
+
+    /** {@link #adopt(byte[])} with {@code limits}, as {@link #parse(byte[], MimeLimits)}. */
+    public static TrackableMessage adopt(byte[] rawMessage, MimeLimits limits) {
+        Objects.requireNonNull(rawMessage, "rawMessage");
         Objects.requireNonNull(limits, "limits");
-        byte[] raw = rawMessage.clone();
+        byte[] raw = rawMessage;
         if (raw.length > MAX_MESSAGE_BYTES) {
             return unchanged(raw, RewriteStatus.TOO_LARGE,
                     raw.length + " bytes is more than the " + MAX_MESSAGE_BYTES + " bytes rewritten");
