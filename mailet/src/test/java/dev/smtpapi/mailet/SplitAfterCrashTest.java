@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.smtpapi.config.Options;
 import dev.smtpapi.store.InMemoryTagStore;
+import dev.smtpapi.testsupport.LocalCassandra;
+import dev.smtpapi.testsupport.TestMessages;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import java.nio.file.Path;
@@ -46,7 +48,7 @@ class SplitAfterCrashTest {
     @BeforeAll
     static void connect() {
         keys = TestMail.signingKeys(dir);
-        keyspace = TestMail.freshKeyspace("split_test");
+        keyspace = LocalCassandra.freshKeyspace("split_test");
         // The tag store creates the keyspace and the schema, the ledger's table included.
         try (StoreConnection store = new StoreConnection(TestMail.storeSettings(keyspace))) {
             store.connectInBackground();
@@ -57,7 +59,7 @@ class SplitAfterCrashTest {
 
     @AfterAll
     static void dropKeyspace() {
-        TestMail.dropKeyspace(session, keyspace);
+        LocalCassandra.dropKeyspace(session, keyspace);
         session.close();
     }
 
@@ -167,7 +169,7 @@ class SplitAfterCrashTest {
                 .name(name)
                 .sender("news@northwind-outdoor.example")
                 .recipients(recipients)
-                .mimeMessage(TestMail.mime(TestMail.eml(eml)))
+                .mimeMessage(TestMail.mime(TestMessages.overSmtp(eml)))
                 .state("transport")
                 .build();
     }
