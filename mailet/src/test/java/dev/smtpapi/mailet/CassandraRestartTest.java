@@ -22,9 +22,8 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,22 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CassandraRestartTest {
     private static final int CQL_PORT = Integer.getInteger("smtpapi.mailet.restart.port", 29142);
-    private static final ThrowAwayCassandra CASSANDRA = ThrowAwayCassandra.at("restart-cassandra", CQL_PORT,
-            CQL_PORT + 1, CQL_PORT + 2);
+    @RegisterExtension
+    static final ThrowAwayCassandra CASSANDRA = ThrowAwayCassandra.at("restart-cassandra", CQL_PORT, CQL_PORT + 1,
+            CQL_PORT + 2);
     private static final long BOUNDED_WAIT_NANOS = 180_000_000_000L;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startOwnCassandra() throws Exception {
-        CASSANDRA.start();
-    }
-
-    @AfterAll
-    static void stopOwnCassandra() throws Exception {
-        CASSANDRA.stop();
-    }
 
     @Test
     void killedAndRestartedCassandraCostsNoMailAndTrackingComesBackOnceCqlAnswers() throws Exception {

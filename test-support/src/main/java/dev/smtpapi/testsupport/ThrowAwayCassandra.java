@@ -1,19 +1,22 @@
 package dev.smtpapi.testsupport;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A Cassandra node of a test's own, never the shared developer instance: started and stopped with
  * {@code ./smtpapi cassandra start|stop} (run from the module's directory, so the script is one folder up), its
  * data in {@code target/<name>}, on the ports it is given or on ports picked free at run time, so that a test may
- * stop it or kill it -9.
+ * stop it or kill it -9. Registered as a JUnit extension ({@code @RegisterExtension static final}), it starts
+ * before the test class's first test and stops after its last.
  */
-public final class ThrowAwayCassandra {
+public final class ThrowAwayCassandra implements BeforeAllCallback, AfterAllCallback {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     private final Path data;
@@ -34,7 +37,7 @@ public final class ThrowAwayCassandra {
     }
 
     /** A node in {@code target/<name>} on three ports free right now. */
-    public static ThrowAwayCassandra onFreePorts(String name) throws IOException {
+    public static ThrowAwayCassandra onFreePorts(String name) {
         return at(name, FreePort.pick(), FreePort.pick(), FreePort.pick());
     }
 
@@ -42,7 +45,7 @@ public final class ThrowAwayCassandra {
      * A node on the CQL port the system property {@code property} names, storage and JMX 2042 and 1843 below it
      * (40542: 38500 and 38699); on three free ports when the property is not set.
      */
-    public static ThrowAwayCassandra onPortOf(String property, String name) throws IOException {
+    public static ThrowAwayCassandra onPortOf(String property, String name) {
         Integer port = Integer.getInteger(property);
         return port == null ? onFreePorts(name) : at(name, port, port - 2042, port - 1843);
     }
@@ -58,6 +61,16 @@ public final class ThrowAwayCassandra {
 
     public void stop() throws Exception {
         run("stop");
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        stop();
     }
 
     /**
