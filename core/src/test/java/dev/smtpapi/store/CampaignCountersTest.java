@@ -3,7 +3,6 @@ package dev.smtpapi.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.smtpapi.testsupport.LocalCassandra;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +30,7 @@ class CampaignCountersTest {
 
     @AfterAll
     static void close() {
-        // Dropping a keyspace can take a while on a busy node: wait for it longer than the driver's default.
-        session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + settings.keyspace())
-                .setTimeout(Duration.ofSeconds(60)));
+        LocalCassandra.dropKeyspace(session, settings.keyspace());
         session.close();
     }
 

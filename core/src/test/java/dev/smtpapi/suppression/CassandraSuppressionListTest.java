@@ -8,12 +8,12 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.StoreSettings;
 import dev.smtpapi.store.StoreUnavailableException;
+import dev.smtpapi.testsupport.LocalCassandra;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,19 +26,14 @@ class CassandraSuppressionListTest extends SuppressionListContract {
 
     @BeforeAll
     static void connect() {
-        String keyspace = ("suppression_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-        settings = StoreSettings.builder()
-                .contactPoint(System.getProperty("smtpapi.cassandra.host", "127.0.0.1"),
-                        Integer.getInteger("smtpapi.cassandra.port", 9042))
-                .keyspace(keyspace)
-                .build();
+        settings = StoreSettings.builder().contactPoint(LocalCassandra.host(), LocalCassandra.port())
+                .keyspace(LocalCassandra.freshKeyspace("suppression")).build();
         session = CassandraConnector.connect(settings);
     }
 
     @AfterAll
     static void dropKeyspace() {
-        session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + settings.keyspace())
-                .setTimeout(Duration.ofSeconds(60)));
+        LocalCassandra.dropKeyspace(session, settings.keyspace());
         session.close();
     }
 

@@ -1,5 +1,6 @@
 package dev.smtpapi.e2e;
 
+import dev.smtpapi.testsupport.TestMessages;
 import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -7,9 +8,6 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -35,20 +33,12 @@ final class Outbox {
 
     /** Reads {@code mail/<name>} from the test resources and replaces each {@code {{KEY}}}. */
     MimeMessage message(String name, Map<String, String> placeholders) {
-        String text;
-        try (InputStream in = Outbox.class.getResourceAsStream("/mail/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no test resource mail/" + name);
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String text = new String(TestMessages.resource(name), StandardCharsets.UTF_8);
         for (Map.Entry<String, String> entry : placeholders.entrySet()) {
             text = text.replace("{{" + entry.getKey() + "}}", entry.getValue());
         }
         // Resources are stored with LF line ends; SMTP wants CRLF.
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n");
+        text = TestMessages.crlf(text);
         try {
             return new MimeMessage(session, new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
         } catch (MessagingException e) {

@@ -1,7 +1,7 @@
 package dev.smtpapi.jamesit;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -11,6 +11,8 @@ import jakarta.mail.internet.MimeMessage;
 
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
+
+import dev.smtpapi.testsupport.TestMessages;
 
 /** Mail as James's SMTP server hands it to the spool: a message from {@code src/test/resources/mail/} and an envelope. */
 final class IncomingMail {
@@ -31,12 +33,8 @@ final class IncomingMail {
     }
 
     /** The message in {@code /mail/<resource>}, as it was written. */
-    static MimeMessage message(String resource) throws MessagingException, IOException {
-        try (InputStream eml = IncomingMail.class.getResourceAsStream("/mail/" + resource)) {
-            if (eml == null) {
-                throw new IllegalArgumentException("No test message /mail/" + resource);
-            }
-            return new MimeMessage(Session.getInstance(new Properties()), eml);
-        }
+    static MimeMessage message(String resource) throws MessagingException {
+        return new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(TestMessages.resource(resource)));
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.smtpapi.store.CampaignCounters;
+import dev.smtpapi.testsupport.LocalCassandra;
+import dev.smtpapi.testsupport.TestMessages;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,13 +35,13 @@ class CampaignCopiesTest {
 
     @BeforeAll
     static void connect() {
-        keyspace = TestMail.freshKeyspace("mailet_copies");
+        keyspace = LocalCassandra.freshKeyspace("mailet_copies");
         session = TestMail.session(keyspace);
     }
 
     @AfterAll
     static void dropKeyspace() {
-        TestMail.dropKeyspace(session, keyspace);
+        LocalCassandra.dropKeyspace(session, keyspace);
         session.close();
     }
 
@@ -47,7 +49,7 @@ class CampaignCopiesTest {
     void twoMailsOfTheSpringSaleToThreeAndTwoRecipientsCountFiveCopies() throws Exception {
         FakeMailContext context = FakeMailContext.defaultContext();
         EngagementTracking mailet = new EngagementTracking(new RecordingMetricFactory());
-        mailet.init(TestMail.config(context, TestMail.signingKeys(dir), TestMail.cassandraContactPoint(), keyspace)
+        mailet.init(TestMail.config(context, TestMail.signingKeys(dir), LocalCassandra.contactPoint(), keyspace)
                 .build());
         Instant before = Instant.now();
         try {
@@ -72,7 +74,7 @@ class CampaignCopiesTest {
             addresses.add(new MailAddress(recipient));
         }
         return FakeMail.builder().name("Mail1713079800000-" + UUID.randomUUID()).sender("news@northwind-outdoor.example")
-                .recipients(addresses).mimeMessage(TestMail.mime(TestMail.eml("newsletter-qp.eml"))).state("transport")
+                .recipients(addresses).mimeMessage(TestMail.mime(TestMessages.overSmtp("newsletter-qp.eml"))).state("transport")
                 .build();
     }
 

@@ -7,6 +7,9 @@ import dev.smtpapi.rewrite.TrackableMessage;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.store.StoreSettings;
+import dev.smtpapi.testsupport.LocalCassandra;
+import dev.smtpapi.testsupport.TestMessages;
+import dev.smtpapi.testsupport.ThrowAwayCassandra;
 import dev.smtpapi.token.TrackingToken;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,9 +22,8 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,28 +33,20 @@ import org.junit.jupiter.api.io.TempDir;
  * CQL answered the first mail was tracked again is printed (and kept in BENCHMARKS.md), never asserted.
  */
 class CassandraRestartTest {
-    private static final ThrowAwayCassandra CASSANDRA = new ThrowAwayCassandra(
-            Path.of("target", "restart-cassandra"), Integer.getInteger("smtpapi.mailet.restart.port", 29142));
+    private static final int CQL_PORT = Integer.getInteger("smtpapi.mailet.restart.port", 29142);
+    @RegisterExtension
+    static final ThrowAwayCassandra CASSANDRA = ThrowAwayCassandra.at("restart-cassandra", CQL_PORT, CQL_PORT + 1,
+            CQL_PORT + 2);
     private static final long BOUNDED_WAIT_NANOS = 180_000_000_000L;
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startOwnCassandra() throws Exception {
-        CASSANDRA.start();
-    }
-
-    @AfterAll
-    static void stopOwnCassandra() throws Exception {
-        CASSANDRA.stop();
-    }
-
     @Test
     void killedAndRestartedCassandraCostsNoMailAndTrackingComesBackOnceCqlAnswers() throws Exception {
         FakeMailContext context = FakeMailContext.defaultContext();
-        String keyspace = TestMail.freshKeyspace("restart");
-        byte[] original = TestMail.eml("newsletter-qp.eml");
+        String keyspace = LocalCassandra.freshKeyspace("restart");
+        byte[] original = TestMessages.overSmtp("newsletter-qp.eml");
         EngagementTracking mailet = new EngagementTracking();
         mailet.init(TestMail.config(context, TestMail.signingKeys(dir), "127.0.0.1:" + CASSANDRA.port(), keyspace)
                 .build());

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.smtpapi.rewrite.TrackableMessage;
 import dev.smtpapi.rewrite.TrackedLink;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.Resolution;
-import dev.smtpapi.store.CassandraTagStore;
+import dev.smtpapi.testsupport.LocalCassandra;
+import dev.smtpapi.testsupport.TestMessages;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TokenKind;
@@ -37,8 +39,8 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMail;
-import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailContext.SentMail;
+import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -70,14 +72,14 @@ class EngagementTrackingTest {
     static void connect() throws Exception {
         keys = TestMail.signingKeys(dir);
         codec = TokenCodec.of(SigningKeys.load(keys));
-        keyspace = TestMail.freshKeyspace("mailet_test");
+        keyspace = LocalCassandra.freshKeyspace("mailet_test");
         session = TestMail.session(keyspace);
         store = CassandraTagStore.create(session, TestMail.storeSettings(keyspace));
     }
 
     @AfterAll
     static void dropKeyspace() {
-        TestMail.dropKeyspace(session, keyspace);
+        LocalCassandra.dropKeyspace(session, keyspace);
         session.close();
     }
 
@@ -92,7 +94,7 @@ class EngagementTrackingTest {
     void aNewsletterToThreeRecipientsBecomesThreeCopiesWhoseLinksResolveToTheirOwnRecipientAndTheExactTargets()
             throws Exception {
         init(config());
-        byte[] original = TestMail.eml(NEWSLETTER);
+        byte[] original = TestMessages.overSmtp(NEWSLETTER);
         Mail mail = mail(original, THREE_RECIPIENTS);
 
         mailet.service(mail);
@@ -156,7 +158,7 @@ class EngagementTrackingTest {
             recipients.add("member" + i + "@club.northwind-outdoor.example");
         }
 
-        mailet.service(mail(TestMail.eml(NEWSLETTER), recipients));
+        mailet.service(mail(TestMessages.overSmtp(NEWSLETTER), recipients));
 
         List<SentMail> copies = context.getSentMails();
         assertThat(copies).hasSize(40);
@@ -171,7 +173,7 @@ class EngagementTrackingTest {
     @Test
     void eachDeliveredCopyIsExactlyTheRewritingEnginesOutputForThatRecipient() throws Exception {
         init(config());
-        byte[] original = TestMail.eml(NEWSLETTER);
+        byte[] original = TestMessages.overSmtp(NEWSLETTER);
         Mail mail = mail(original, THREE_RECIPIENTS);
 
         mailet.service(mail);
@@ -193,7 +195,7 @@ class EngagementTrackingTest {
     @Test
     void aCopyComingBackThroughTheProcessorIsNotTrackedTwice() throws Exception {
         init(config());
-        mailet.service(mail(TestMail.eml(NEWSLETTER), THREE_RECIPIENTS));
+        mailet.service(mail(TestMessages.overSmtp(NEWSLETTER), THREE_RECIPIENTS));
         SentMail copy = context.getSentMails().get(1);
         byte[] delivered = TestMail.bytes(copy.getMsg());
         // As James's spool hands it back: its sendMail() marks every copy as sent by a mailet.
@@ -228,9 +230,9 @@ class EngagementTrackingTest {
                     }
                 });
         mailet = new EngagementTracking(metricFactory);
-        mailet.init(TestMail.config(context, keys, TestMail.cassandraContactPoint(), keyspace)
+        mailet.init(TestMail.config(context, keys, LocalCassandra.contactPoint(), keyspace)
                 .mailetContext(failingSpool).build());
-        byte[] original = TestMail.eml(NEWSLETTER);
+        byte[] original = TestMessages.overSmtp(NEWSLETTER);
         Mail mail = mail(original, THREE_RECIPIENTS);
 
         assertThatThrownBy(() -> mailet.service(mail)).isInstanceOf(MessagingException.class)
@@ -247,7 +249,7 @@ class EngagementTrackingTest {
     @Test
     void aMailToOneRecipientIsTrackedInPlaceAndContinuesDownTheProcessor() throws Exception {
         init(config());
-        Mail mail = mail(TestMail.eml(NEWSLETTER), List.of("ana.lima@example.org"));
+        Mail mail = mail(TestMessages.overSmtp(NEWSLETTER), List.of("ana.lima@example.org"));
 
         mailet.service(mail);
 
@@ -261,7 +263,7 @@ class EngagementTrackingTest {
     @Test
     void withInitialOpenEnabledTheCopyGetsATopPixelWhoseTokenIsAnInitialOpen() throws Exception {
         init(config().setProperty(MailetSettings.INITIAL_OPEN_ENABLED, "true"));
-        Mail mail = mail(TestMail.eml(NEWSLETTER), List.of("ana.lima@example.org"));
+        Mail mail = mail(TestMessages.overSmtp(NEWSLETTER), List.of("ana.lima@example.org"));
 
         mailet.service(mail);
 
@@ -281,7 +283,7 @@ class EngagementTrackingTest {
     @Test
     void anInvalidHeaderSendsTheMailToTheErrorProcessorWithMomentumsReason() throws Exception {
         init(config());
-        byte[] original = withHeader(TestMail.eml("text-only.eml"),
+        byte[] original = withHeader(TestMessages.overSmtp("text-only.eml"),
                 "X-MSYS-API: {\"campaign_id\": \"maintenance\", \"metadata\": \"window=saturday\"}");
         Mail mail = mail(original, THREE_RECIPIENTS);
 
@@ -296,7 +298,7 @@ class EngagementTrackingTest {
     @Test
     void withTrackingOffTheMailIsNotSplitAndOnlyTheHeaderIsRemoved() throws Exception {
         init(config());
-        byte[] original = TestMail.eml(NEWSLETTER);
+        byte[] original = TestMessages.overSmtp(NEWSLETTER);
         byte[] trackingOff = new String(original, StandardCharsets.ISO_8859_1)
                 .replace("\"open_tracking\": true", "\"open_tracking\": false")
                 .replace("\"click_tracking\": true", "\"click_tracking\": false")
@@ -315,7 +317,7 @@ class EngagementTrackingTest {
     @Test
     void withTrackingOffAndNoHeaderTheMessageIsLeftByteForByte() throws Exception {
         init(config());
-        byte[] original = TestMail.eml("invoice-with-attachments.eml");
+        byte[] original = TestMessages.overSmtp("invoice-with-attachments.eml");
         Mail mail = mail(original, THREE_RECIPIENTS);
 
         mailet.service(mail);
@@ -331,7 +333,7 @@ class EngagementTrackingTest {
                 .setProperty(MailetSettings.CLICK_TRACKING_ENABLED, "false"));
         // The header turns both on; the attributes turn clicks off again and move the pixel to https on
         // another domain, which the header could not have done.
-        Mail mail = mail(TestMail.eml(NEWSLETTER), List.of("ana.lima@example.org"),
+        Mail mail = mail(TestMessages.overSmtp(NEWSLETTER), List.of("ana.lima@example.org"),
                 Attribute.convertToAttribute(AttributeOverrides.CLICK_TRACKING, "0"),
                 Attribute.convertToAttribute(AttributeOverrides.OPEN_TRACKING_SCHEME, "https"),
                 Attribute.convertToAttribute(AttributeOverrides.TRACKING_DOMAIN, "px.northwind-mail.example"));
@@ -347,7 +349,7 @@ class EngagementTrackingTest {
     @Test
     void aBadAttributeValueIsCountedAndTheHeaderDecidesInstead() throws Exception {
         init(config().setProperty(MailetSettings.OPEN_TRACKING_ENABLED, "true"));
-        byte[] original = withHeader(TestMail.eml("text-only.eml"),
+        byte[] original = withHeader(TestMessages.overSmtp("text-only.eml"),
                 "X-MSYS-API: {\"options\": {\"open_tracking\": false, \"click_tracking\": true}}");
         Mail mail = mail(original, List.of("oncall@example.io"),
                 Attribute.convertToAttribute(AttributeOverrides.CLICK_TRACKING, "sometimes"),
@@ -367,7 +369,7 @@ class EngagementTrackingTest {
     @Test
     void engagementAttributesWinOverTheHeaderAndOversizedMetadataIsLeftOut() throws Exception {
         init(config().setProperty(MailetSettings.MAX_METADATA_LEN, "40"));
-        Mail mail = mail(TestMail.eml(NEWSLETTER), List.of("ana.lima@example.org"),
+        Mail mail = mail(TestMessages.overSmtp(NEWSLETTER), List.of("ana.lima@example.org"),
                 Attribute.convertToAttribute(AttributeOverrides.CAMPAIGN_ID, "spring-sale-2026-b"),
                 Attribute.convertToAttribute(AttributeOverrides.TAGS,
                         "[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\",\"l\"]"),
@@ -386,7 +388,7 @@ class EngagementTrackingTest {
     @Test
     void aMessageThatCannotBeRewrittenIsDeliveredUnchangedWithoutTheHeader() throws Exception {
         init(config().setProperty(MailetSettings.OPEN_TRACKING_ENABLED, "true"));
-        byte[] original = TestMail.eml("malformed-missing-boundary.eml");
+        byte[] original = TestMessages.overSmtp("malformed-missing-boundary.eml");
         Mail mail = mail(original, THREE_RECIPIENTS);
 
         mailet.service(mail);
@@ -403,7 +405,7 @@ class EngagementTrackingTest {
     }
 
     private FakeMailetConfig.Builder config() {
-        return TestMail.config(context, keys, TestMail.cassandraContactPoint(), keyspace);
+        return TestMail.config(context, keys, LocalCassandra.contactPoint(), keyspace);
     }
 
     private void init(FakeMailetConfig.Builder config) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.smtpapi.config.Options;
 import dev.smtpapi.rewrite.TrackableMessage;
 import dev.smtpapi.store.InMemoryTagStore;
+import dev.smtpapi.testsupport.TestMessages;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TrackingToken;
@@ -65,7 +66,7 @@ class InMemoryStoreTrackingTest {
     @Test
     void withTagStorageDownTheMailGoesOnUntrackedAndWholeAtOnce() throws Exception {
         store.makeUnavailable();
-        byte[] original = TestMail.eml("newsletter-qp.eml");
+        byte[] original = TestMessages.overSmtp("newsletter-qp.eml");
         Mail mail = newsletter();
 
         splitter.process(mail);
@@ -82,7 +83,7 @@ class InMemoryStoreTrackingTest {
                 .name("Mail1713079800000-7")
                 .sender("news@northwind-outdoor.example")
                 .recipients(List.of(new MailAddress("ana.lima@example.org"), new MailAddress("ben@example.net")))
-                .mimeMessage(TestMail.mime(TestMail.eml("newsletter-qp.eml")))
+                .mimeMessage(TestMail.mime(TestMessages.overSmtp("newsletter-qp.eml")))
                 .state("transport")
                 .build();
     }

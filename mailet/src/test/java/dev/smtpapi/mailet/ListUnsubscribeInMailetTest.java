@@ -3,14 +3,16 @@ package dev.smtpapi.mailet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import dev.smtpapi.store.Resolution;
 import dev.smtpapi.store.CassandraTagStore;
+import dev.smtpapi.store.Resolution;
 import dev.smtpapi.suppression.CassandraSuppressionList;
 import dev.smtpapi.suppression.SenderUnsubscribeUrls;
 import dev.smtpapi.suppression.SuppressedAddress;
 import dev.smtpapi.suppression.SuppressionEntry;
 import dev.smtpapi.suppression.SuppressionSource;
 import dev.smtpapi.suppression.SuppressionType;
+import dev.smtpapi.testsupport.LocalCassandra;
+import dev.smtpapi.testsupport.TestMessages;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TokenKind;
@@ -33,8 +35,8 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
-import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailContext.SentMail;
+import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -64,14 +66,14 @@ class ListUnsubscribeInMailetTest {
     static void connect() throws Exception {
         keys = TestMail.signingKeys(dir);
         codec = TokenCodec.of(SigningKeys.load(keys));
-        keyspace = TestMail.freshKeyspace("unsubscribe_test");
+        keyspace = LocalCassandra.freshKeyspace("unsubscribe_test");
         session = TestMail.session(keyspace);
         store = CassandraTagStore.create(session, TestMail.storeSettings(keyspace));
     }
 
     @AfterAll
     static void dropKeyspace() {
-        TestMail.dropKeyspace(session, keyspace);
+        LocalCassandra.dropKeyspace(session, keyspace);
         session.close();
     }
 
@@ -86,7 +88,7 @@ class ListUnsubscribeInMailetTest {
     void everyCopyOfANewsletterGetsAOneClickUrlOfItsOwnRecipientBeforeItsOtherHeaders() throws Exception {
         init(config().setProperty(UnsubscribeOptions.LIST_UNSUBSCRIBE_ENABLED, "true"));
 
-        mailet.service(mail(TestMail.eml("newsletter-qp.eml"), RECIPIENTS));
+        mailet.service(mail(TestMessages.overSmtp("newsletter-qp.eml"), RECIPIENTS));
 
         List<SentMail> copies = context.getSentMails();
         assertThat(copies).hasSize(3);
@@ -116,7 +118,7 @@ class ListUnsubscribeInMailetTest {
     @Test
     void theSendersMailtoIsKeptBesideOursAndItsOwnPostHeaderIsReplaced() throws Exception {
         init(config().setProperty(UnsubscribeOptions.LIST_UNSUBSCRIBE_ENABLED, "true"));
-        byte[] raw = withHeaders(TestMail.eml("text-only.eml"),
+        byte[] raw = withHeaders(TestMessages.overSmtp("text-only.eml"),
                 "List-Unsubscribe: <mailto:leave@lists.example.org?subject=unsubscribe>,\r\n"
                         + " <https://lists.example.org/leave/7f3a>",
                 "List-Unsubscribe-Post: List-Unsubscribe=One-Click");
@@ -134,10 +136,10 @@ class ListUnsubscribeInMailetTest {
     @Test
     void transactionalMailGetsNoHeadersWhetherTheHeaderTheAttributeOrTheInitParameterSaysSo() throws Exception {
         init(config().setProperty(UnsubscribeOptions.LIST_UNSUBSCRIBE_ENABLED, "true"));
-        byte[] viaHeader = withHeaders(TestMail.eml("order-confirmation-latin1.eml"),
+        byte[] viaHeader = withHeaders(TestMessages.overSmtp("order-confirmation-latin1.eml"),
                 "X-MSYS-API: {\"options\": {\"open_tracking\": true, \"transactional\": true}}");
         Mail headerSaysSo = mail(viaHeader, RECIPIENTS);
-        Mail attributeSaysSo = mail(TestMail.eml("order-confirmation-latin1.eml"), RECIPIENTS,
+        Mail attributeSaysSo = mail(TestMessages.overSmtp("order-confirmation-latin1.eml"), RECIPIENTS,
                 new Attribute(AttributeName.of(AttributeOverrides.TRANSACTIONAL), AttributeValue.of("true")));
 
         mailet.service(headerSaysSo);
@@ -154,10 +156,10 @@ class ListUnsubscribeInMailetTest {
         mailet.destroy();
         FakeMailContext transactionalContext = FakeMailContext.defaultContext();
         mailet = new EngagementTracking();
-        mailet.init(TestMail.config(transactionalContext, keys, TestMail.cassandraContactPoint(), keyspace)
+        mailet.init(TestMail.config(transactionalContext, keys, LocalCassandra.contactPoint(), keyspace)
                 .setProperty(UnsubscribeOptions.LIST_UNSUBSCRIBE_ENABLED, "true")
                 .setProperty(UnsubscribeOptions.TRANSACTIONAL, "true").build());
-        Mail byDefault = mail(TestMail.eml("text-only.eml"), RECIPIENTS);
+        Mail byDefault = mail(TestMessages.overSmtp("text-only.eml"), RECIPIENTS);
         mailet.service(byDefault);
         assertThat(transactionalContext.getSentMails()).isEmpty();
         assertThat(byDefault.getMessage().getHeader("List-Unsubscribe-Post")).isNull();
@@ -166,7 +168,7 @@ class ListUnsubscribeInMailetTest {
     @Test
     void aBadTransactionalValueInTheHeaderSendsTheMailToTheErrorProcessorWithTheReason() throws Exception {
         init(config().setProperty(UnsubscribeOptions.LIST_UNSUBSCRIBE_ENABLED, "true"));
-        Mail mail = mail(withHeaders(TestMail.eml("text-only.eml"),
+        Mail mail = mail(withHeaders(TestMessages.overSmtp("text-only.eml"),
                 "X-MSYS-API: {\"options\": {\"transactional\": \"yes\"}}"), RECIPIENTS);
 
         mailet.service(mail);
@@ -183,7 +185,7 @@ class ListUnsubscribeInMailetTest {
         init(config().setProperty(UnsubscribeOptions.LIST_UNSUBSCRIBE_ENABLED, "true")
                 .setProperty(UnsubscribeOptions.SUPPRESSION_ENABLED, "true"));
 
-        mailet.service(mail(TestMail.eml("newsletter-qp.eml"), RECIPIENTS));
+        mailet.service(mail(TestMessages.overSmtp("newsletter-qp.eml"), RECIPIENTS));
 
         List<MailAddress> served = new ArrayList<>();
         context.getSentMails().forEach(copy -> served.addAll(copy.getRecipients()));
@@ -191,14 +193,14 @@ class ListUnsubscribeInMailetTest {
                 new MailAddress("chloe.dubois@example.fr"));
         assertThat(mailet.unsubscribeMetrics().suppressedRecipients().count()).isEqualTo(1);
 
-        Mail receipt = mail(TestMail.eml("order-confirmation-latin1.eml"), RECIPIENTS,
+        Mail receipt = mail(TestMessages.overSmtp("order-confirmation-latin1.eml"), RECIPIENTS,
                 new Attribute(AttributeName.of(AttributeOverrides.TRANSACTIONAL), AttributeValue.of("1")));
         mailet.service(receipt);
         assertThat(receipt.getRecipients()).as("a non_transactional entry never holds back a receipt").hasSize(3);
     }
 
     private FakeMailetConfig.Builder config() {
-        return TestMail.config(context, keys, TestMail.cassandraContactPoint(), keyspace);
+        return TestMail.config(context, keys, LocalCassandra.contactPoint(), keyspace);
     }
 
     private void init(FakeMailetConfig.Builder config) throws Exception {

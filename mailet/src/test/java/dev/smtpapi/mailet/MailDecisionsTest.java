@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.smtpapi.config.Options;
 import dev.smtpapi.rewrite.TrackableMessage;
 import dev.smtpapi.store.InMemoryTagStore;
+import dev.smtpapi.testsupport.TestMessages;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import jakarta.mail.MessagingException;
@@ -107,7 +108,7 @@ class MailDecisionsTest {
 
     @Test
     void withTrackingTurnedOffByTheHeaderTheMailGoesOnWholeLessItsHeader() throws Exception {
-        byte[] original = withHeader(TestMail.eml("text-only.eml"),
+        byte[] original = withHeader(TestMessages.overSmtp("text-only.eml"),
                 "X-MSYS-API: {\"options\":{\"open_tracking\":false,\"click_tracking\":false}}");
         Mail mail = mail(original, THREE_RECIPIENTS);
 
@@ -122,7 +123,7 @@ class MailDecisionsTest {
 
     @Test
     void anInvalidHeaderSendsTheMailToTheErrorProcessorWithMomentumsReason() throws Exception {
-        Mail mail = mail(withHeader(TestMail.eml("text-only.eml"), "X-MSYS-API: {\"metadata\": [1, 2]}"),
+        Mail mail = mail(withHeader(TestMessages.overSmtp("text-only.eml"), "X-MSYS-API: {\"metadata\": [1, 2]}"),
                 THREE_RECIPIENTS);
 
         worker.process(mail);
@@ -135,7 +136,7 @@ class MailDecisionsTest {
     @Test
     void withTagStorageDownTheMailGoesOnUntrackedToEveryone() throws Exception {
         tags.makeUnavailable();
-        byte[] original = TestMail.eml("newsletter-qp.eml");
+        byte[] original = TestMessages.overSmtp("newsletter-qp.eml");
         Mail mail = mail(original, THREE_RECIPIENTS);
 
         worker.process(mail);
@@ -149,7 +150,7 @@ class MailDecisionsTest {
     @Test
     void whenTheSpoolRefusesTheSecondCopyTheOriginalKeepsTheRecipientsNotServed() throws Exception {
         failQueueingAt = 2;
-        byte[] original = TestMail.eml("newsletter-qp.eml");
+        byte[] original = TestMessages.overSmtp("newsletter-qp.eml");
         Mail mail = mail(original, THREE_RECIPIENTS);
 
         assertThatThrownBy(() -> worker.process(mail)).isInstanceOf(MessagingException.class).hasMessage("spool full");
@@ -163,7 +164,7 @@ class MailDecisionsTest {
 
     @Test
     void malformedMimeIsDeliveredUnchangedLessItsHeaderAndCounted() throws Exception {
-        byte[] original = TestMail.eml("malformed-missing-boundary.eml");
+        byte[] original = TestMessages.overSmtp("malformed-missing-boundary.eml");
         Mail mail = mail(original, THREE_RECIPIENTS);
 
         worker.process(mail);
@@ -176,7 +177,7 @@ class MailDecisionsTest {
 
     @Test
     void aMessageWhoseBytesCannotBeReadGoesOnAsItIsInsteadOfStoppingTheMail() throws Exception {
-        byte[] original = TestMail.eml("newsletter-qp.eml");
+        byte[] original = TestMessages.overSmtp("newsletter-qp.eml");
         Mail mail = mail(original, THREE_RECIPIENTS);
         mail.setMessage(new UnreadableMessage(original));
 
@@ -189,7 +190,7 @@ class MailDecisionsTest {
     }
 
     private static Mail mail(String eml, List<String> recipients) throws Exception {
-        return mail(TestMail.eml(eml), recipients);
+        return mail(TestMessages.overSmtp(eml), recipients);
     }
 
     private static Mail mail(byte[] raw, List<String> recipients) throws Exception {

@@ -3,8 +3,10 @@ package dev.smtpapi.mailet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import dev.smtpapi.store.Resolution;
 import dev.smtpapi.store.CassandraTagStore;
+import dev.smtpapi.store.Resolution;
+import dev.smtpapi.testsupport.LocalCassandra;
+import dev.smtpapi.testsupport.TestMessages;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TrackingToken;
@@ -45,7 +47,7 @@ class ShadedJarIT {
     void theShadedMailetTracksAMailThroughItsOwnBundledDriver() throws Exception {
         Path jar = Path.of(System.getProperty("smtpapi.shaded.jar"));
         assertThat(jar).exists();
-        String keyspace = TestMail.freshKeyspace("shaded_jar");
+        String keyspace = LocalCassandra.freshKeyspace("shaded_jar");
         Path keys = TestMail.signingKeys(dir);
         FakeMailContext context = FakeMailContext.defaultContext();
         RecordingMetricFactory metrics = new RecordingMetricFactory();
@@ -57,12 +59,12 @@ class ShadedJarIT {
             Class<?> type = extension.loadClass(EngagementTracking.class.getName());
             assertThat(type.getClassLoader()).isSameAs(extension);
             Mailet mailet = (Mailet) type.getConstructor(MetricFactory.class).newInstance(metrics);
-            mailet.init(TestMail.config(context, keys, TestMail.cassandraContactPoint(), keyspace).build());
+            mailet.init(TestMail.config(context, keys, LocalCassandra.contactPoint(), keyspace).build());
             Mail mail = FakeMail.builder()
                     .name("Mail1713079800000-shaded")
                     .sender("news@northwind-outdoor.example")
                     .recipients(new MailAddress("ana.lima@example.org"), new MailAddress("ben@example.net"))
-                    .mimeMessage(TestMail.mime(TestMail.eml("newsletter-qp.eml")))
+                    .mimeMessage(TestMail.mime(TestMessages.overSmtp("newsletter-qp.eml")))
                     .state("transport")
                     .build();
 
@@ -86,7 +88,7 @@ class ShadedJarIT {
                     .orElseThrow();
             assertThat(resolution.recipient().rawAddress()).isEqualTo("ben@example.net");
             assertThat(resolution.link()).isPresent();
-            TestMail.dropKeyspace(session, keyspace);
+            LocalCassandra.dropKeyspace(session, keyspace);
         }
     }
 

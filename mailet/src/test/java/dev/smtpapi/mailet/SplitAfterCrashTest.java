@@ -9,6 +9,8 @@ import dev.smtpapi.config.Options;
 import dev.smtpapi.store.InMemoryTagStore;
 import dev.smtpapi.store.StoreSettings;
 import dev.smtpapi.store.StoreUnavailableException;
+import dev.smtpapi.testsupport.LocalCassandra;
+import dev.smtpapi.testsupport.TestMessages;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ class SplitAfterCrashTest {
     @BeforeAll
     static void connect() {
         keys = TestMail.signingKeys(dir);
-        keyspace = TestMail.freshKeyspace("split_test");
+        keyspace = LocalCassandra.freshKeyspace("split_test");
         // The tag store creates the keyspace and the schema, the ledger's table included.
         try (StoreConnection store = new StoreConnection(TestMail.storeSettings(keyspace))) {
             store.connectInBackground();
@@ -61,7 +63,7 @@ class SplitAfterCrashTest {
 
     @AfterAll
     static void dropKeyspace() {
-        TestMail.dropKeyspace(session, keyspace);
+        LocalCassandra.dropKeyspace(session, keyspace);
         session.close();
     }
 
@@ -196,7 +198,7 @@ class SplitAfterCrashTest {
                 .name(name)
                 .sender("news@northwind-outdoor.example")
                 .recipients(recipients)
-                .mimeMessage(TestMail.mime(TestMail.eml(eml)))
+                .mimeMessage(TestMail.mime(TestMessages.overSmtp(eml)))
                 .state("transport")
                 .build();
     }

@@ -3,8 +3,8 @@ package dev.smtpapi.mailet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpapi.rewrite.TrackableMessage;
-import java.io.IOException;
-import java.net.ServerSocket;
+import dev.smtpapi.testsupport.FreePort;
+import dev.smtpapi.testsupport.TestMessages;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.james.core.MailAddress;
@@ -27,11 +27,9 @@ class StoreFailureTest {
     private EngagementTracking mailet;
 
     @BeforeAll
-    static void closedPort() throws IOException {
+    static void closedPort() {
         keys = TestMail.signingKeys(dir);
-        try (ServerSocket socket = new ServerSocket(0)) {
-            deadCassandra = "127.0.0.1:" + socket.getLocalPort();
-        }
+        deadCassandra = "127.0.0.1:" + FreePort.pick();
     }
 
     @AfterEach
@@ -43,7 +41,7 @@ class StoreFailureTest {
     void byDefaultTheMailIsDeliveredUntrackedWithItsOriginalBodyAndCounted() throws Exception {
         mailet = new EngagementTracking();
         mailet.init(TestMail.config(context, keys, deadCassandra, "smtpapi").build());
-        byte[] original = TestMail.eml("newsletter-qp.eml");
+        byte[] original = TestMessages.overSmtp("newsletter-qp.eml");
         Mail mail = newsletter(original);
 
         mailet.service(mail);
@@ -66,7 +64,7 @@ class StoreFailureTest {
         mailet = new EngagementTracking();
         mailet.init(TestMail.config(context, keys, deadCassandra, "smtpapi")
                 .setProperty(MailetSettings.ON_STORE_FAILURE, "tracking-retry").build());
-        byte[] original = TestMail.eml("newsletter-qp.eml");
+        byte[] original = TestMessages.overSmtp("newsletter-qp.eml");
         Mail mail = newsletter(original);
 
         mailet.service(mail);

@@ -1,12 +1,10 @@
 package dev.smtpapi.mailet;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.StoreSettings;
+import dev.smtpapi.testsupport.LocalCassandra;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
@@ -16,36 +14,23 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Properties;
-import java.util.UUID;
 import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 
-/** What the mailet tests share: real mail from the test resources, a key file, and the real Cassandra node. */
+/**
+ * What the mailet tests share: reading and writing mail, a key file, and the mailet's settings and a
+ * session for a keyspace on the real Cassandra node ({@link LocalCassandra}).
+ */
 final class TestMail {
     static final String TRACKING_DOMAIN = "t.northwind-mail.example";
 
     private TestMail() {
-    }
-
-    /** A test message as it arrives over SMTP: CRLF line ends. */
-    static byte[] eml(String name) {
-        try (InputStream in = TestMail.class.getResourceAsStream("/mail/" + name)) {
-            assertThat(in).as("test message %s", name).isNotNull();
-            String text = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            return text.replace("\r\n", "\n").replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static MimeMessage mime(byte[] raw) {
@@ -105,15 +90,6 @@ final class TestMail {
         return file;
     }
 
-    static String cassandraContactPoint() {
-        return System.getProperty("smtpapi.cassandra.host", "127.0.0.1") + ":"
-                + Integer.getInteger("smtpapi.cassandra.port", 9042);
-    }
-
-    static String freshKeyspace(String purpose) {
-        return (purpose + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT);
-    }
-
     /** The init parameters every test mailet gets: keys, Cassandra, a tracking domain. */
     static FakeMailetConfig.Builder config(FakeMailContext context, Path keys, String contactPoint, String keyspace) {
         return FakeMailetConfig.builder()
@@ -136,15 +112,9 @@ final class TestMail {
 
     static StoreSettings storeSettings(String keyspace, DefaultConsistencyLevel consistency) {
         return StoreSettings.builder()
-                .contactPoint(System.getProperty("smtpapi.cassandra.host", "127.0.0.1"),
-                        Integer.getInteger("smtpapi.cassandra.port", 9042))
+                .contactPoint(LocalCassandra.host(), LocalCassandra.port())
                 .keyspace(keyspace)
                 .consistency(consistency)
                 .build();
-    }
-
-    static void dropKeyspace(CqlSession session, String keyspace) {
-        session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace)
-                .setTimeout(Duration.ofSeconds(60)));
     }
 }

@@ -1,7 +1,8 @@
 package dev.smtpapi.mailet;
 
 import dev.smtpapi.store.StoreSettings;
-import java.net.ServerSocket;
+import dev.smtpapi.testsupport.FreePort;
+import dev.smtpapi.testsupport.TestMessages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,11 +30,8 @@ public final class UnreachableCassandraBenchmark {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         Path dir = Files.createTempDirectory("unreachable-bench");
         Path keys = TestMail.signingKeys(dir);
-        byte[] original = TestMail.eml("newsletter-qp.eml");
-        int refusedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            refusedPort = socket.getLocalPort();
-        }
+        byte[] original = TestMessages.overSmtp("newsletter-qp.eml");
+        int refusedPort = FreePort.pick();
         try (Tarpit pit = Tarpit.start()) {
             EngagementTracking noCassandra = mailet(keys, "127.0.0.1:" + refusedPort);
             EngagementTracking tarpitted = mailet(keys, pit.contactPoint());

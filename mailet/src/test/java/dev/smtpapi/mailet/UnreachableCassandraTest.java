@@ -3,6 +3,7 @@ package dev.smtpapi.mailet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpapi.rewrite.TrackableMessage;
+import dev.smtpapi.testsupport.TestMessages;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ class UnreachableCassandraTest {
     void fourSpoolThreadsHandingMailsToAMailetWhoseCassandraNeverAnswersDeliverEveryMailUntracked()
             throws Exception {
         FakeMailContext context = FakeMailContext.defaultContext();
-        byte[] original = TestMail.eml("newsletter-qp.eml");
+        byte[] original = TestMessages.overSmtp("newsletter-qp.eml");
         try (Tarpit tarpit = Tarpit.start()) {
             EngagementTracking mailet = new EngagementTracking();
             mailet.init(TestMail.config(context, TestMail.signingKeys(dir), tarpit.contactPoint(), "smtpapi").build());

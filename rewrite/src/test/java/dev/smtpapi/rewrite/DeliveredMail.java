@@ -2,6 +2,7 @@ package dev.smtpapi.rewrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.smtpapi.testsupport.TestMessages;
 import jakarta.mail.BodyPart;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
@@ -12,8 +13,6 @@ import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -65,12 +64,7 @@ final class DeliveredMail {
     }
 
     static byte[] resource(String name) {
-        try (InputStream in = DeliveredMail.class.getResourceAsStream("/mail/" + name)) {
-            assertThat(in).as("test message %s", name).isNotNull();
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestMessages.resource(name);
     }
 
     static MimeMessage jakarta(byte[] message) {

@@ -3,25 +3,22 @@ package dev.smtpapi.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smtpapi.config.Options;
 import dev.smtpapi.store.CassandraConnector;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
-import dev.smtpapi.store.CassandraTagStore;
+import dev.smtpapi.testsupport.FreePort;
+import dev.smtpapi.testsupport.ThrowAwayCassandra;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TrackingToken;
 import dev.smtpapi.tracker.config.TrackerSettings;
 import dev.smtpapi.tracker.event.EventJson;
 import dev.smtpapi.tracker.event.EventStore;
-import java.io.File;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,14 +28,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 9: an answered click is a stored event. The stand-alone tracker runs as a process of its own against a
@@ -52,44 +47,28 @@ import org.junit.jupiter.api.Test;
  */
 class CrashRecoveryTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SECRET = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
     private static final int CLIENTS = 8;
-    private static OwnCassandra cassandra;
-
-    @BeforeAll
-    static void startOwnCassandra() throws Exception {
-        Integer port = Integer.getInteger("smtpapi.tracker.crash.port");
-        cassandra = port == null ? OwnCassandra.onFreePorts("crash-cassandra") : OwnCassandra.at("crash-cassandra", port);
-        cassandra.start();
-    }
-
-    @AfterAll
-    static void stopOwnCassandra() throws Exception {
-        cassandra.stop();
-    }
+    @RegisterExtension
+    static final ThrowAwayCassandra CASSANDRA = ThrowAwayCassandra.onPortOf("smtpapi.tracker.crash.port",
+            "crash-cassandra");
 
     @Test
     void every_click_answered_through_three_tracker_kills_and_a_cassandra_kill_is_stored_exactly_once()
             throws Exception {
         Path directory = Files.createTempDirectory("crash-recovery");
-        Path keys = directory.resolve("keys");
-        Files.writeString(keys, "# test key\n7 " + SECRET + "\n");
+        Path keys = TrackerFixture.writeSigningKeys(directory);
         TokenCodec codec = TokenCodec.of(SigningKeys.load(keys));
         String keyspace = "tracker_crash_" + Long.toHexString(System.nanoTime());
         Map<String, String> options = new HashMap<>(TrackerFixture.baseOptions(keyspace, keys, directory));
-        options.put("cassandra_contact_points", "127.0.0.1:" + cassandra.port());
-        options.put("listen_port", Integer.toString(OwnCassandra.freePort()));
+        options.put("cassandra_contact_points", "127.0.0.1:" + CASSANDRA.port());
+        options.put("listen_port", Integer.toString(FreePort.pick()));
         options.put("max_events_per_token_per_minute", "1000000");
         TrackerSettings settings = TrackerSettings.from(Options.from(options));
-        Path config = directory.resolve("tracker.properties");
-        Properties properties = new Properties();
-        properties.putAll(options);
-        try (var out = Files.newBufferedWriter(config)) {
-            properties.store(out, "tracker of CrashRecoveryTest");
-        }
+        Path config = TrackerFixture.writeConfig(directory.resolve("tracker.properties"), options,
+                "tracker of CrashRecoveryTest");
         String base = "http://127.0.0.1:" + options.get("listen_port");
 
-        TrackerProcess tracker = TrackerProcess.start(config, base, directory.resolve("tracker.log"));
+        ForkedTracker tracker = ForkedTracker.start(config, URI.create(base), directory.resolve("tracker.log"));
         try (CqlSession session = CassandraConnector.connect(settings.store())) {
             List<Click> clicks = sendMessages(CassandraTagStore.create(session, settings.store()), codec, base);
             Outcomes outcomes = new Outcomes();
@@ -106,19 +85,19 @@ class CrashRecoveryTest {
                 Thread.sleep(2500);
                 outcomes.phase("tracker killed");
                 tracker.kill();
-                tracker = TrackerProcess.start(config, base, directory.resolve("tracker.log"));
+                tracker = ForkedTracker.start(config, URI.create(base), directory.resolve("tracker.log"));
                 outcomes.phase("tracker started");
             }
             Thread.sleep(2500);
             outcomes.phase("cassandra killed");
-            cassandra.kill();
+            CASSANDRA.kill();
             Thread.sleep(3000);
-            cassandra.start();
+            CASSANDRA.start();
             outcomes.phase("cassandra started");
             Thread.sleep(1500);
             outcomes.phase("tracker killed");
             tracker.kill();
-            tracker = TrackerProcess.start(config, base, directory.resolve("tracker.log"));
+            tracker = ForkedTracker.start(config, URI.create(base), directory.resolve("tracker.log"));
             outcomes.phase("tracker started");
             Thread.sleep(2500);
             clicking.set(false);
@@ -301,77 +280,6 @@ class CrashRecoveryTest {
             Thread.sleep(20);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The stand-alone tracker ({@code TrackerServer}) in a JVM of its own, on the test's class path. */
-    private static final class TrackerProcess {
-        private final Process process;
-        private final String base;
-
-        private TrackerProcess(Process process, String base) {
-            this.process = process;
-            this.base = base;
-        }
-
-        static TrackerProcess start(Path config, String base, Path log) throws Exception {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", classPath,
-                    "dev.smtpapi.tracker.web.TrackerServer")
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().put("SMTPAPI_TRACKER_CONFIG", config.toString());
-            TrackerProcess tracker = new TrackerProcess(builder.start(), base);
-            tracker.awaitHealth(Duration.ofSeconds(90), log.toFile());
-            return tracker;
-        }
-
-        /** SIGKILL: no shutdown hook runs, nothing is flushed. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor();
-        }
-
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                kill();
-            }
-        }
-
-        private JsonNode health() throws Exception {
-            HttpClient http = HttpClient.newHttpClient();
-            return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/healthz"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
-        }
-
-        private void awaitHealth(Duration timeout, File log) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new AssertionError("the tracker exited at start; see " + log);
-                }
-                try {
-                    health();
-                    return;
-                } catch (java.io.IOException e) {
-                    Thread.sleep(100);
-                }
-            }
-            throw new AssertionError("the tracker did not answer /healthz within " + timeout + "; see " + log);
-        }
-
-        void awaitWriterIdle(Duration timeout) throws Exception {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            JsonNode health = health();
-            while (health.path("writer").path("lag_events").asLong(-1) != 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("events still not in Cassandra after " + timeout + ": " + health);
-                }
-                Thread.sleep(200);
-                health = health();
-            }
         }
     }
 }

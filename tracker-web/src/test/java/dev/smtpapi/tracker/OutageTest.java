@@ -3,6 +3,7 @@ package dev.smtpapi.tracker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.smtpapi.store.LinkRecord;
+import dev.smtpapi.testsupport.ThrowAwayCassandra;
 import dev.smtpapi.tracker.TrackerFixture.SentMessage;
 import dev.smtpapi.tracker.event.TrackingEvent;
 import java.net.http.HttpResponse;
@@ -14,33 +15,21 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * docs/behaviour.md §9 with a real Cassandra process of its own ({@link OwnCassandra} on free ports, or CQL port
+ * docs/behaviour.md §9 with a real Cassandra process of its own ({@link ThrowAwayCassandra} on free ports, or CQL port
  * {@code smtpapi.tracker.outage.port} when set; never the shared developer instance):
  * clicks keep coming while Cassandra stops and starts again; cached clicks keep redirecting, events wait in
  * the event log, and in the end every click of the run is in Cassandra exactly once.
  */
 class OutageTest {
-    private static OwnCassandra CASSANDRA;
+    @RegisterExtension
+    static final ThrowAwayCassandra CASSANDRA = ThrowAwayCassandra.onPortOf("smtpapi.tracker.outage.port",
+            "outage-cassandra");
     private static final List<String> TARGETS = List.of("https://shop.example.com/boots",
             "https://shop.example.com/coats?size=m", "https://shop.example.com/sale#top");
-
-    @BeforeAll
-    static void startOwnCassandra() throws Exception {
-        Integer port = Integer.getInteger("smtpapi.tracker.outage.port");
-        CASSANDRA = port == null ? OwnCassandra.onFreePorts("outage-cassandra")
-                : OwnCassandra.at("outage-cassandra", port);
-        CASSANDRA.start();
-    }
-
-    @AfterAll
-    static void stopOwnCassandra() throws Exception {
-        CASSANDRA.stop();
-    }
 
     @Test
     void cached_clicks_redirect_through_an_outage_and_every_event_is_stored_exactly_once() throws Exception {

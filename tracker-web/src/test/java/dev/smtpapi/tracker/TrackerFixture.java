@@ -3,11 +3,12 @@ package dev.smtpapi.tracker;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.smtpapi.config.Options;
 import dev.smtpapi.store.CassandraConnector;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
 import dev.smtpapi.store.StoreSettings;
-import dev.smtpapi.store.CassandraTagStore;
+import dev.smtpapi.testsupport.LocalCassandra;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TrackingToken;
@@ -30,14 +31,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * A stand-alone tracker on a free port against the real Cassandra (system properties
- * {@code smtpapi.cassandra.host}/{@code port}), in a keyspace of its own, with what a test needs around it:
- * a signing key shared with the "mailet" side, tag-storage writes, an HTTP client that does not follow
- * redirects, and a look at the events table.
+ * A stand-alone tracker on a free port against the real Cassandra ({@link LocalCassandra}), in a keyspace of
+ * its own, with what a test needs around it: a signing key shared with the "mailet" side, tag-storage writes, an
+ * HTTP client that does not follow redirects, and a look at the events table.
  */
 public final class TrackerFixture implements AutoCloseable {
     public static final String API_KEY = "test-api-key-0123456789abcdef";
@@ -55,8 +56,7 @@ public final class TrackerFixture implements AutoCloseable {
     private TrackerFixture(String keyspace, Path directory, Map<String, String> extra) throws Exception {
         this.keyspace = keyspace;
         this.directory = directory;
-        Path keys = directory.resolve("keys");
-        Files.writeString(keys, "# test key\n7 " + SECRET + "\n");
+        Path keys = writeSigningKeys(directory);
         this.codec = TokenCodec.of(SigningKeys.load(keys));
         Map<String, String> options = new HashMap<>(baseOptions(keyspace, keys, directory));
         options.putAll(extra);
@@ -71,7 +71,7 @@ public final class TrackerFixture implements AutoCloseable {
         options.put("signing_keys_file", keys.toString());
         options.put("api_key", API_KEY);
         options.put("listen_port", "0");
-        options.put("cassandra_contact_points", cassandraHost() + ":" + cassandraPort());
+        options.put("cassandra_contact_points", LocalCassandra.contactPoint());
         options.put("cassandra_keyspace", keyspace);
         options.put("cassandra_consistency", "ONE");
         options.put("event_log_dir", directory.resolve("events").toString());
@@ -80,17 +80,26 @@ public final class TrackerFixture implements AutoCloseable {
         return options;
     }
 
-    public static String cassandraHost() {
-        return System.getProperty("smtpapi.cassandra.host", "127.0.0.1");
+    /** The signing-key file {@code directory/keys} that the tracker and the "mailet" side share. */
+    public static Path writeSigningKeys(Path directory) throws IOException {
+        Path keys = directory.resolve("keys");
+        Files.writeString(keys, "# test key\n7 " + SECRET + "\n");
+        return keys;
     }
 
-    public static int cassandraPort() {
-        return Integer.getInteger("smtpapi.cassandra.port", 9042);
+    /** {@code options} written to {@code file} as a tracker's configuration file, for a tracker a test runs apart. */
+    public static Path writeConfig(Path file, Map<String, String> options, String comment) throws IOException {
+        Properties properties = new Properties();
+        properties.putAll(options);
+        try (var out = Files.newBufferedWriter(file)) {
+            properties.store(out, comment);
+        }
+        return file;
     }
 
     /** A tracker in keyspace {@code tracker_<test>} (dropped first, so each run starts empty). */
     public static TrackerFixture start(Class<?> test, Map<String, String> extra) throws Exception {
-        return start(test, cassandraHost(), cassandraPort(), extra);
+        return start(test, LocalCassandra.host(), LocalCassandra.port(), extra);
     }
 
     /** The same against the Cassandra at {@code host:port}. */
@@ -111,8 +120,7 @@ public final class TrackerFixture implements AutoCloseable {
         StoreSettings settings = StoreSettings.builder().contactPoint(host, port).keyspace(keyspace)
                 .createSchema(false).build();
         try (CqlSession admin = CassandraConnector.connect(settings)) {
-            admin.execute(com.datastax.oss.driver.api.core.cql.SimpleStatement
-                    .newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(Duration.ofSeconds(60)));
+            LocalCassandra.dropKeyspace(admin, keyspace);
         }
     }
 

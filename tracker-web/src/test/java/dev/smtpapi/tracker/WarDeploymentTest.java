@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -46,12 +45,8 @@ class WarDeploymentTest {
         try (TrackerFixture mailetSide = TrackerFixture.start(WarDeploymentTest.class)) {
             String keyspace = mailetSide.keyspace;
             Path keys = mailetSide.directory.resolve("keys");
-            Properties config = new Properties();
-            config.putAll(TrackerFixture.baseOptions(keyspace, keys, directory));
-            Path configFile = directory.resolve("tracker.properties");
-            try (var out = Files.newBufferedWriter(configFile)) {
-                config.store(out, "tracker in Tomcat");
-            }
+            Path configFile = TrackerFixture.writeConfig(directory.resolve("tracker.properties"),
+                    TrackerFixture.baseOptions(keyspace, keys, directory), "tracker in Tomcat");
             UUID key = UUID.randomUUID();
             Instant now = Instant.now();
             MessageRecord message = MessageRecord.builder().messageKey(key).messageId("war-" + key)

@@ -4,11 +4,12 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.smtpapi.store.CassandraConnector;
+import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
 import dev.smtpapi.store.StoreSettings;
-import dev.smtpapi.store.CassandraTagStore;
+import dev.smtpapi.testsupport.LocalCassandra;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ public final class StoreWriteRate {
             System.out.printf("CassandraTagStore.writeAll:     %,.0f rows/s (%,.1f messages/s)%n",
                     storeRate, storeRate / (RECIPIENTS + 1));
             System.out.printf("ratio store/baseline:       %.2f%n", storeRate / baselineRate);
-            session.execute(SimpleStatement.newInstance("DROP KEYSPACE smtpapi_bench").setTimeout(Duration.ofSeconds(60)));
+            LocalCassandra.dropKeyspace(session, settings.keyspace());
         }
     }
 

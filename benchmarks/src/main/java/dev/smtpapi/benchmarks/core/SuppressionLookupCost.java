@@ -1,7 +1,6 @@
 package dev.smtpapi.benchmarks.core;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.store.MessageRecord;
@@ -12,6 +11,7 @@ import dev.smtpapi.suppression.SuppressedAddress;
 import dev.smtpapi.suppression.SuppressionEntry;
 import dev.smtpapi.suppression.SuppressionSource;
 import dev.smtpapi.suppression.SuppressionType;
+import dev.smtpapi.testsupport.LocalCassandra;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,8 +70,7 @@ public final class SuppressionLookupCost {
             System.out.printf("suppression lookup per mail: %.1f ms%n", lookupNanos / 1e6 / rounds);
             System.out.printf("tag data write per mail (baseline): %.1f ms%n", writeNanos / 1e6 / rounds);
             System.out.printf("ratio lookup/write: %.2f%n", (double) lookupNanos / writeNanos);
-            session.execute(SimpleStatement.newInstance("DROP KEYSPACE smtpapi_bench_supp")
-                    .setTimeout(Duration.ofSeconds(60)));
+            LocalCassandra.dropKeyspace(session, settings.keyspace());
         }
     }
 

@@ -3,8 +3,10 @@ package dev.smtpapi.tracker.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.smtpapi.store.StoreUnavailableException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * How every JSON API of the tracker answers: a body with {@code Cache-Control: no-store}, and errors in
@@ -69,6 +71,28 @@ public final class ApiResponses {
 
     public void notFound(HttpServletResponse response) throws IOException {
         error(response, HttpServletResponse.SC_NOT_FOUND, "Not found.", "no such endpoint", null);
+    }
+
+    /** What an API reads to answer a request; it may reject the request's parameters. */
+    @FunctionalInterface
+    public interface Read<T> {
+        T get() throws BadParameterException, StoreUnavailableException;
+    }
+
+    /**
+     * The value {@code read} gives, or empty once the error is answered: a 400 naming the bad parameter, or a 503
+     * (retry after {@code retryAfterSeconds}) when the event store cannot be read.
+     */
+    public <T> Optional<T> readEvents(HttpServletResponse response, int retryAfterSeconds, Read<T> read)
+            throws IOException {
+        try {
+            return Optional.of(read.get());
+        } catch (BadParameterException e) {
+            badParameter(response, e);
+        } catch (StoreUnavailableException e) {
+            unavailable(response, retryAfterSeconds, "the event store");
+        }
+        return Optional.empty();
     }
 
     /** A 503 for when Cassandra cannot be read: the client may try again after {@code retryAfterSeconds}. */

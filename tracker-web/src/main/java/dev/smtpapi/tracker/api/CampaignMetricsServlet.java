@@ -2,13 +2,13 @@ package dev.smtpapi.tracker.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.smtpapi.store.StoreUnavailableException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -39,17 +39,13 @@ public final class CampaignMetricsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         QueryParameters parameters = QueryParameters.of(request.getParameterMap());
-        Map<String, CampaignMetrics.Counts> counts;
-        try {
-            counts = metrics.count(TimeWindow.parse(parameters, settled.get()),
-                    parameters.list("campaigns", false));
-        } catch (BadParameterException e) {
-            responses.badParameter(response, e);
-            return;
-        } catch (StoreUnavailableException e) {
-            responses.unavailable(response, retryAfterSeconds, "the event store");
+        Optional<Map<String, CampaignMetrics.Counts>> read = responses.readEvents(response, retryAfterSeconds,
+                () -> metrics.count(TimeWindow.parse(parameters, settled.get()),
+                        parameters.list("campaigns", false)));
+        if (read.isEmpty()) {
             return;
         }
+        Map<String, CampaignMetrics.Counts> counts = read.get();
         ObjectNode body = responses.object();
         ArrayNode results = body.putArray("results");
         counts.forEach((campaign, count) -> {

@@ -2,7 +2,6 @@ package dev.smtpapi.tracker.api;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.smtpapi.store.StoreUnavailableException;
 import dev.smtpapi.tracker.event.EventJson;
 import dev.smtpapi.tracker.event.TrackingEvent;
 import jakarta.servlet.http.HttpServlet;
@@ -10,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -42,16 +42,12 @@ public final class EventsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         QueryParameters parameters = QueryParameters.of(request.getParameterMap());
-        EventPager.Page page;
-        try {
-            page = pager.page(EventsQuery.parse(parameters, settled.get()));
-        } catch (BadParameterException e) {
-            responses.badParameter(response, e);
-            return;
-        } catch (StoreUnavailableException e) {
-            responses.unavailable(response, retryAfterSeconds, "the event store");
+        Optional<EventPager.Page> read = responses.readEvents(response, retryAfterSeconds,
+                () -> pager.page(EventsQuery.parse(parameters, settled.get())));
+        if (read.isEmpty()) {
             return;
         }
+        EventPager.Page page = read.get();
         ObjectNode body = responses.object();
         ArrayNode results = body.putArray("results");
         for (TrackingEvent event : page.results()) {

@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.smtpapi.store.CampaignCounters;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.StoreSettings;
-import dev.smtpapi.tracker.TrackerFixture;
+import dev.smtpapi.testsupport.LocalCassandra;
 import dev.smtpapi.tracker.TrackerFixture.SentMessage;
+import dev.smtpapi.tracker.TrackerFixture;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -54,7 +55,7 @@ class ReportPageTest {
         tracker = TrackerFixture.start(ReportPageTest.class);
         report = tracker.server.uri() + "/report/";
         CampaignCounters counters = CampaignCounters.create(tracker.session, StoreSettings.builder()
-                .contactPoint(TrackerFixture.cassandraHost(), TrackerFixture.cassandraPort())
+                .contactPoint(LocalCassandra.host(), LocalCassandra.port())
                 .keyspace(tracker.keyspace).build());
         SentMessage winter = tracker.send("winter", null, List.of(), List.of("alice@example.com", "bob@example.com",
                 "carol@example.com"), List.of(LinkRecord.of("https://shop.example.com/deals", Optional.of("deals"),

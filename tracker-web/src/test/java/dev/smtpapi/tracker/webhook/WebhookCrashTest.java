@@ -11,10 +11,11 @@ import dev.smtpapi.store.CassandraTagStore;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.store.MessageRecord;
 import dev.smtpapi.store.RecipientRecord;
+import dev.smtpapi.testsupport.FreePort;
 import dev.smtpapi.token.SigningKeys;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TrackingToken;
-import dev.smtpapi.tracker.OwnCassandra;
+import dev.smtpapi.tracker.ForkedTracker;
 import dev.smtpapi.tracker.TrackerFixture;
 import dev.smtpapi.tracker.config.TrackerSettings;
 import java.net.ConnectException;
@@ -33,7 +34,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -50,28 +50,22 @@ import org.junit.jupiter.api.Test;
  */
 class WebhookCrashTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String SECRET = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
     private static final int CLIENTS = 3;
 
     @Test
     void everyAnsweredClickReachesTheTargetThroughTwoTrackerKills() throws Exception {
         Path directory = Files.createTempDirectory("webhook-crash");
-        Path keys = directory.resolve("keys");
-        Files.writeString(keys, "# test key\n7 " + SECRET + "\n");
+        Path keys = TrackerFixture.writeSigningKeys(directory);
         TokenCodec codec = TokenCodec.of(SigningKeys.load(keys));
         String keyspace = "webhook_crash_" + Long.toHexString(System.nanoTime());
         Map<String, String> options = new HashMap<>(TrackerFixture.baseOptions(keyspace, keys, directory));
-        options.put("listen_port", Integer.toString(OwnCassandra.freePort()));
+        options.put("listen_port", Integer.toString(FreePort.pick()));
         options.put("max_events_per_token_per_minute", "1000000");
         options.put("webhook_retry_first_seconds", "1");
         options.put("webhook_retry_longest_seconds", "1");
         TrackerSettings settings = TrackerSettings.from(Options.from(options));
-        Path config = directory.resolve("tracker.properties");
-        Properties properties = new Properties();
-        properties.putAll(options);
-        try (var out = Files.newBufferedWriter(config)) {
-            properties.store(out, "tracker of WebhookCrashTest");
-        }
+        Path config = TrackerFixture.writeConfig(directory.resolve("tracker.properties"), options,
+                "tracker of WebhookCrashTest");
         URI base = URI.create("http://127.0.0.1:" + options.get("listen_port"));
         Path log = directory.resolve("tracker.log");
 

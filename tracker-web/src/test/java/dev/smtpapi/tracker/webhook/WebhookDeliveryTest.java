@@ -9,7 +9,7 @@ import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
 import dev.smtpapi.store.CassandraConnector;
 import dev.smtpapi.store.StoreSettings;
-import dev.smtpapi.tracker.TrackerFixture;
+import dev.smtpapi.testsupport.LocalCassandra;
 import dev.smtpapi.tracker.event.EventJson;
 import dev.smtpapi.tracker.event.EventType;
 import dev.smtpapi.tracker.event.TrackingEvent;
@@ -58,7 +58,7 @@ class WebhookDeliveryTest {
     void connect() {
         String keyspace = "webhook_delivery";
         StoreSettings settings = StoreSettings.builder()
-                .contactPoint(TrackerFixture.cassandraHost(), TrackerFixture.cassandraPort())
+                .contactPoint(LocalCassandra.host(), LocalCassandra.port())
                 .keyspace(keyspace).build();
         session = CassandraConnector.connect(settings);
         store = new WebhookStore(session, keyspace, settings.consistency(), new WebhookJson(MAPPER));
