@@ -16,6 +16,9 @@ import java.util.concurrent.CompletableFuture;
 public final class CassandraConnector {
     /** The driver's reconnection back-off: from this, doubling, up to {@link #RECONNECTION_MAX_DELAY}. */
     public static final Duration RECONNECTION_BASE_DELAY = Duration.ofMillis(500);
+    /** Executions of a slow idempotent request in all, the first included, and the wait before each next one. */
+    static final int SPECULATIVE_EXECUTIONS = 3;
+    static final Duration SPECULATIVE_EXECUTION_DELAY = Duration.ofMillis(500);
     public static final Duration RECONNECTION_MAX_DELAY = Duration.ofSeconds(2);
 
     private CassandraConnector() {
@@ -74,6 +77,14 @@ public final class CassandraConnector {
                 .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, RECONNECTION_BASE_DELAY)
                 .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, RECONNECTION_MAX_DELAY)
                 .withBoolean(DefaultDriverOption.RECONNECT_ON_INIT, keepTrying)
+                // A request (all ours are idempotent) that a node has not answered within half a second goes to
+                // the next node as well, first answer wins: a node killed, or still believed up by its peers,
+                // must not turn a click into a 503 while a quorum is there (the node-loss test once got a 503
+                // from a read left waiting during the kill).
+                .withString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS,
+                        "ConstantSpeculativeExecutionPolicy")
+                .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, SPECULATIVE_EXECUTIONS)
+                .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, SPECULATIVE_EXECUTION_DELAY)
                 .build();
     }
 }
