@@ -108,9 +108,8 @@ run_wrk() {  # run_wrk LABEL URL SCRIPT [HEADER]: prints wrk's report to $WORK/L
 # ROUNDS alternating measurements (bare, tracker, bare, tracker...) so a burst of load from elsewhere on the
 # machine hits both alike. The same request script (the same 10,000 click paths) drives both.
 say "warming up both (10 s each), the tracker after 10 s of prefetches that cache every path's resolution"
-# A click whose link is not yet cached pays a Cassandra read; at a few thousand clicks a second, 10 s of
-# warm-up reached only part of the 10,000 paths, so round 1 measured cold reads. Prefetches resolve the token
-# (filling the caches) and record nothing.
+# A click whose link is not yet cached pays a Cassandra read; prefetches resolve every path's token (filling
+# the caches) and record nothing, so the rounds measure the cached click path.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -H "Purpose: prefetch" -s "$WORK/paths.lua" "http://127.0.0.1:$TRACKER_PORT" > /dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$WORK/paths.lua" "http://127.0.0.1:$TRACKER_PORT" > /dev/null
 wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$WORK/paths.lua" "http://127.0.0.1:$BARE_PORT" > /dev/null
