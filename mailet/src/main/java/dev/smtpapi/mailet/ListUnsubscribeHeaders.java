@@ -57,19 +57,16 @@ final class ListUnsubscribeHeaders {
         if (codec == null) {
             return rendered;
         }
-        byte[] without = TrackableMessage.withoutHeader(TrackableMessage.withoutHeader(rendered,
-                SenderListUnsubscribe.HEADER), POST_HEADER);
-        String eol = lineEnding(without);
+        String eol = lineEnding(rendered);
         StringBuilder headers = new StringBuilder(200).append(SenderListUnsubscribe.HEADER).append(": <")
                 .append(url(recipientIndex)).append('>');
         for (String mailto : sender.mailtos()) {
             headers.append(',').append(eol).append(" <").append(mailto).append('>');
         }
         headers.append(eol).append(POST_HEADER).append(": ").append(ONE_CLICK).append(eol);
-        byte[] added = headers.toString().getBytes(StandardCharsets.US_ASCII);
-        byte[] copy = new byte[added.length + without.length];
-        System.arraycopy(added, 0, copy, 0, added.length);
-        System.arraycopy(without, 0, copy, added.length, without.length);
+        // One copy per recipient: the sender's two fields dropped and this recipient's put first in one pass.
+        byte[] copy = TrackableMessage.withHeaders(rendered, headers.toString().getBytes(StandardCharsets.US_ASCII),
+                SenderListUnsubscribe.HEADER, POST_HEADER);
         metrics.listUnsubscribeCopies().increment();
         return copy;
     }

@@ -7,9 +7,11 @@ import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A mail parsed once for tracking, rendered once per recipient with that recipient's click URLs and pixels.
@@ -249,17 +251,35 @@ public final class TrackableMessage {
      * (case-insensitive), folded lines included. All other bytes are unchanged.
      */
     public static byte[] withoutHeader(byte[] rawMessage, String headerName) {
+        return withHeaders(rawMessage, new byte[0], headerName);
+    }
+
+    /**
+     * One copy of {@code rawMessage} that starts with {@code prepended} (whole header lines, line endings
+     * included) and lacks every top-level header field named one of {@code dropped} (case-insensitive, folded
+     * lines included); all other bytes are unchanged. One pass over the header block, one array written.
+     */
+    public static byte[] withHeaders(byte[] rawMessage, byte[] prepended, String... dropped) {
         Objects.requireNonNull(rawMessage, "rawMessage");
-        Objects.requireNonNull(headerName, "headerName");
-        String wanted = headerName.trim().toLowerCase(Locale.ROOT);
-        HeaderBlock headers = HeaderBlock.parse(rawMessage, 0, rawMessage.length);
-        OutputBuffer out = new OutputBuffer(rawMessage.length);
-        int pos = 0;
-        for (HeaderBlock.Field field : headers.fields()) {
-            if (field.name() != null && field.name().toLowerCase(Locale.ROOT).equals(wanted)) {
-                out.write(rawMessage, pos, field.start() - pos);
-                pos = field.end();
+        Objects.requireNonNull(prepended, "prepended");
+        Set<String> wanted = new HashSet<>();
+        for (String name : dropped) {
+            wanted.add(name.trim().toLowerCase(Locale.ROOT));
+        }
+        List<HeaderBlock.Field> drop = new ArrayList<>();
+        int length = prepended.length + rawMessage.length;
+        for (HeaderBlock.Field field : HeaderBlock.parse(rawMessage, 0, rawMessage.length).fields()) {
+            if (field.name() != null && wanted.contains(field.name().toLowerCase(Locale.ROOT))) {
+                drop.add(field);
+                length -= field.end() - field.start();
             }
+        }
+        OutputBuffer out = new OutputBuffer(length); // the exact size: toByteArray hands this array over
+        out.write(prepended, 0, prepended.length);
+        int pos = 0;
+        for (HeaderBlock.Field field : drop) {
+            out.write(rawMessage, pos, field.start() - pos);
+            pos = field.end();
         }
         out.write(rawMessage, pos, rawMessage.length - pos);
         return out.toByteArray();

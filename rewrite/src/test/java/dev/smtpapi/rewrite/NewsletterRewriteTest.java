@@ -181,6 +181,20 @@ class NewsletterRewriteTest {
     }
 
     @Test
+    void puts_new_header_lines_first_and_drops_named_fields_folded_lines_included_in_one_copy() {
+        byte[] message = ("List-Unsubscribe: <mailto:u@sender.example>,\r\n <https://sender.example/u>\r\n"
+                + "Subject: hi\r\nlist-unsubscribe-post: List-Unsubscribe=One-Click\r\n\r\nbody\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] first = "List-Unsubscribe: <https://t.example/u/x>\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        byte[] copy = TrackableMessage.withHeaders(message, first, "List-Unsubscribe", "List-Unsubscribe-Post");
+
+        assertThat(new String(copy, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("List-Unsubscribe: <https://t.example/u/x>\r\nSubject: hi\r\n\r\nbody\r\n");
+        assertThat(TrackableMessage.withHeaders(message, new byte[0], "X-Absent")).isEqualTo(message);
+    }
+
+    @Test
     void renders_the_same_copies_from_many_threads_at_once() {
         List<byte[]> sequential = IntStream.range(0, 64)
                 .mapToObj(i -> message.render(TestUrls.forRecipient("r" + i))).toList();
