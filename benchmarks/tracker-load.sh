@@ -13,7 +13,7 @@
 #
 # Settings (environment): BENCH_CASSANDRA (host:port, default 127.0.0.1:9042), BENCH_DURATION (wrk run, default
 # 10s), BENCH_ROUNDS (2), BENCH_THREADS (2), BENCH_CONNECTIONS (64), BENCH_PIPELINE_SECONDS (10),
-# BENCH_IN_FLIGHT (256), BENCH_TRACKER_PORT (18090), BENCH_BARE_PORT (18091), BENCH_FIXED_CLIENTS (32).
+# BENCH_IN_FLIGHT (256), BENCH_WARMUP (60s of clicks before measuring), BENCH_TRACKER_PORT (18090), BENCH_BARE_PORT (18091), BENCH_FIXED_CLIENTS (32).
 # Uses the keyspace $BENCH_KEYSPACE (default tracker_bench); work files go to
 # .smtpapi/bench-tracker/. Everything it starts is stopped at the end.
 set -euo pipefail
@@ -27,6 +27,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 PIPELINE_SECONDS="${BENCH_PIPELINE_SECONDS:-10}"
 IN_FLIGHT="${BENCH_IN_FLIGHT:-256}"
 ROUNDS="${BENCH_ROUNDS:-2}"
+WARMUP="${BENCH_WARMUP:-60s}"
 KEYSPACE="${BENCH_KEYSPACE:-tracker_bench}"
 TRACKER_PORT="${BENCH_TRACKER_PORT:-18090}"
 BARE_PORT="${BENCH_BARE_PORT:-18091}"
@@ -107,12 +108,15 @@ run_wrk() {  # run_wrk LABEL URL SCRIPT [HEADER]: prints wrk's report to $WORK/L
 # The tracker has more code for the JIT to compile than the bare servlet: both get 10 s of warm-up, then
 # ROUNDS alternating measurements (bare, tracker, bare, tracker...) so a burst of load from elsewhere on the
 # machine hits both alike. The same request script (the same 10,000 click paths) drives both.
-say "warming up both (10 s each), the tracker after 10 s of prefetches that cache every path's resolution"
+say "warming up: 10 s of prefetches (they cache every path's resolution), $WARMUP of clicks, then the bare endpoint"
 # A click whose link is not yet cached pays a Cassandra read; prefetches resolve every path's token (filling
 # the caches) and record nothing, so the rounds measure the cached click path.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -H "Purpose: prefetch" -s "$WORK/paths.lua" "http://127.0.0.1:$TRACKER_PORT" > /dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$WORK/paths.lua" "http://127.0.0.1:$TRACKER_PORT" > /dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$WORK/paths.lua" "http://127.0.0.1:$BARE_PORT" > /dev/null
+# Clicks take the JIT much longer than prefetches (the event log, the writer, the driver and Cassandra's own write
+# path): on this machine the click rate still doubled between the 10th and the 50th second of clicks, so the
+# clicks get WARMUP of warm-up (default 60s) and the bare endpoint a third of it (it is steady after seconds).
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$WORK/paths.lua" "http://127.0.0.1:$TRACKER_PORT" > /dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$(( ${WARMUP%s} / 3 ))s" -s "$WORK/paths.lua" "http://127.0.0.1:$BARE_PORT" > /dev/null
 say "measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds"
 for round in $(seq 1 "$ROUNDS"); do
   wait_stored
@@ -139,6 +143,7 @@ HALF_RPS=$((BARE_RPS / 2))
 PER_CLIENT=$(awk -v r="$HALF_RPS" -v c="$FIXED_CLIENTS" 'BEGIN { printf "%d", r / c }')
 fixed_rate() {  # fixed_rate LABEL PORT: h2load at HALF_RPS, per-request log in $WORK/LABEL.log
   sed "s#^#http://127.0.0.1:$2#" "$WORK/paths.txt" > "$WORK/uris-$2.txt"
+  rm -f "$WORK/$1.log"  # h2load appends to its log: an earlier run's requests would count again
   h2load --h1 -t 1 -c "$FIXED_CLIENTS" --rps "$PER_CLIENT" -D "${DURATION%s}" -i "$WORK/uris-$2.txt" \
     --log-file="$WORK/$1.log" > "$WORK/$1.txt" 2>&1 || true
 }

@@ -379,14 +379,49 @@ class NodeLossClusterTest {
         return rows;
     }
 
+    /**
+     * The campaign's events this node holds, each counted once: the tracker stores them as chunks (one cell of a
+     * write's events per 10 ms slot: their spool lines, DEFLATE-compressed after a marker byte 1).
+     */
     private int campaignEventsOn(Node node) {
-        int events = 0;
-        for (Row row : readOn(node, "SELECT event FROM " + KEYSPACE + ".engagement_events")) {
-            if (row.getString("event").contains("\"campaign_id\":\"" + campaign + "\"")) {
-                events++;
+        Set<String> events = new HashSet<>();
+        for (Row row : readOn(node, "SELECT events FROM " + KEYSPACE + ".engagement_event_chunks")) {
+            for (String line : chunkLines(row.getByteBuffer("events")).split("\n")) {
+                java.util.regex.Matcher id = EVENT_ID.matcher(line);
+                if (line.contains("\"campaign_id\":\"" + campaign + "\"") && id.find()) {
+                    events.add(id.group(1));
+                }
             }
         }
-        return events;
+        return events.size();
+    }
+
+    private static final Pattern EVENT_ID = Pattern.compile("\"event_id\":\"([0-9a-f-]{36})\"");
+
+    private static String chunkLines(java.nio.ByteBuffer cell) {
+        byte[] bytes = new byte[cell.remaining()];
+        cell.duplicate().get(bytes);
+        if (bytes.length == 0 || bytes[0] != 1) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+        try {
+            inflater.setInput(bytes, 1, bytes.length - 1);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[16384];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buffer);
+                if (n == 0 && inflater.needsInput()) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (java.util.zip.DataFormatException e) {
+            throw new AssertionError("a chunk cell does not inflate: " + e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
     }
 
     private boolean hintsReplayedTo(int n) throws Exception {

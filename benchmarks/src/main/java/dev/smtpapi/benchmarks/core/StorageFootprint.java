@@ -11,7 +11,8 @@ import java.time.Duration;
 
 /**
  * What a keyspace of smtpapi holds, for sizing: the rows of {@code messages}, {@code recipients} and
- * {@code engagement_events}, and the mean size of their values as Cassandra stores them (before compression).
+ * {@code engagement_event_chunks} (a row holds the events of one write in one 10 ms slot, compressed), and the
+ * mean size of their values as Cassandra stores them (before its own compression).
  * Divide the on-disk size of each table's folder (after the node flushed it, e.g. once it stopped) by these
  * counts for bytes per row on disk.
  *
@@ -35,7 +36,7 @@ public final class StorageFootprint {
                 .build()) {
             report(session, keyspace, "messages", "message_key", "links");
             report(session, keyspace, "recipients", "message_key", "raw_rcpt_to");
-            report(session, keyspace, "engagement_events", "event_id", "event");
+            report(session, keyspace, "engagement_event_chunks", "chunk", "events");
         }
     }
 

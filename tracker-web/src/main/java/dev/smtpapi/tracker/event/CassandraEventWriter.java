@@ -1,9 +1,11 @@
 package dev.smtpapi.tracker.event;
 
+import com.datastax.oss.driver.api.core.uuid.Uuids;
 import dev.smtpapi.store.StoreUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +27,8 @@ public final class CassandraEventWriter implements AutoCloseable {
     static final int ATTEMPTS_BEFORE_SPLIT = 5;
     static final long SETTLE_MARGIN_MILLIS = 5;
     static final long SETTLE_BUSY_MILLIS = 1000;
+    /** How long a batch short of the batch size waits for more events before it is written. */
+    static final Duration LINGER = Duration.ofMillis(20);
     private static final Logger LOG = LoggerFactory.getLogger(CassandraEventWriter.class);
 
     /** What the writer is doing, as {@code /healthz} reports it. */
@@ -140,8 +144,13 @@ public final class CassandraEventWriter implements AutoCloseable {
                 if (batch.isEmpty()) {
                     continue;
                 }
+                if (batch.size() < batchSize) {
+                    // Fewer, larger writes: what arrives meanwhile shares the chunks (one row per slot).
+                    TimeUnit.MILLISECONDS.sleep(LINGER.toMillis());
+                    batch = feed.poll(batchSize, Duration.ZERO);
+                }
                 if (oldestUncommitted == null) {
-                    oldestUncommitted = batch.get(0).event().timestamp();
+                    oldestUncommitted = Instant.ofEpochMilli(Uuids.unixTimestamp(batch.get(0).eventId()));
                 }
                 if (!store(batch)) {
                     break; // stopping: the batch stays in the log
@@ -162,12 +171,11 @@ public final class CassandraEventWriter implements AutoCloseable {
     }
 
     /** Stores the batch, retrying until it is stored or set aside (true), or the writer stops (false). */
-    private boolean store(List<EventFeed.LoggedEvent> batch) {
-        List<TrackingEvent> events = batch.stream().map(EventFeed.LoggedEvent::event).toList();
+    private boolean store(List<EventFeed.LoggedEvent> events) {
         int attempts = 0;
         while (running) {
             try {
-                store.writeAll(events);
+                store.writeLogged(events);
                 written.increment(events.size());
                 if (state != State.RUNNING) {
                     LOG.info("event writer: Cassandra takes events again ({} waiting in the log)", lagEvents());
@@ -196,24 +204,24 @@ public final class CassandraEventWriter implements AutoCloseable {
     }
 
     /** Cassandra answers but keeps refusing the batch: each event on its own, the refused ones set aside. */
-    private boolean storeOneByOne(List<TrackingEvent> events) {
-        for (TrackingEvent event : events) {
+    private boolean storeOneByOne(List<EventFeed.LoggedEvent> events) {
+        for (EventFeed.LoggedEvent event : events) {
             for (int attempt = 1; ; attempt++) {
                 if (!running) {
                     return false;
                 }
                 try {
-                    store.writeAll(List.of(event));
+                    store.writeLogged(List.of(event));
                     written.increment();
                     break;
                 } catch (StoreUnavailableException e) {
                     failures.increment();
                     if (attempt >= 3) {
                         deadLettered.increment();
-                        log.deadLetters().event(log.json().toSpoolLine(event), "Cassandra rejected it: "
-                                + e.getMessage());
-                        LOG.error("event {} of message {}: Cassandra keeps rejecting it; set aside in {}: {}",
-                                event.eventId(), event.messageId(), log.deadLetters().directory(), e.getMessage());
+                        log.deadLetters().event(new String(event.line(log.json()), StandardCharsets.UTF_8),
+                                "Cassandra rejected it: " + e.getMessage());
+                        LOG.error("event {} (log position {}): Cassandra keeps rejecting it; set aside in {}: {}",
+                                event.eventId(), event.position(), log.deadLetters().directory(), e.getMessage());
                         break;
                     }
                     pause();

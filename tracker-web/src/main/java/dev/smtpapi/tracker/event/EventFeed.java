@@ -1,7 +1,9 @@
 package dev.smtpapi.tracker.event;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * One named consumer's view of the tracker's durable local event log (issue 9): it reads, in the order they were
@@ -18,7 +20,68 @@ public interface EventFeed {
     /** Everything up to and including {@code last} is done for this consumer; durable once this returns. */
     void commit(LoggedEvent last);
 
-    /** An event as the log holds it: its position in the log and the event itself. */
-    record LoggedEvent(long position, TrackingEvent event) {
+    /**
+     * An event as the log holds it: its position, its id and type (read from the record without parsing the rest)
+     * and its record's bytes, the event's spool line in UTF-8. The whole event is parsed on first use of
+     * {@link #event()}, so a consumer that only moves the bytes on (the Cassandra writer) or skips the event (no
+     * webhook wants it) never parses it.
+     */
+    final class LoggedEvent {
+        private final long position;
+        private final UUID eventId;
+        private final EventType type;
+        private final byte[] line;
+        private final EventJson json;
+        private TrackingEvent event;
+
+        /** An event read from the log; {@code line} is its record's payload (not copied: do not change it). */
+        LoggedEvent(long position, EventJson.Peek peek, byte[] line, EventJson json) {
+            this.position = position;
+            this.eventId = peek.eventId();
+            this.type = peek.type();
+            this.line = line;
+            this.json = json;
+        }
+
+        /** An event already parsed (feeds in memory, tests); its bytes are made when asked for. */
+        public LoggedEvent(long position, TrackingEvent event) {
+            this.position = position;
+            this.eventId = event.eventId();
+            this.type = event.type();
+            this.line = null;
+            this.json = null;
+            this.event = event;
+        }
+
+        public long position() {
+            return position;
+        }
+
+        public UUID eventId() {
+            return eventId;
+        }
+
+        public EventType type() {
+            return type;
+        }
+
+        /** The event, parsed from its record on first use. */
+        public synchronized TrackingEvent event() {
+            if (event == null) {
+                event = json.fromSpoolBytes(line).orElseThrow(() -> new IllegalStateException(
+                        "the event log record at position " + position + " no longer parses"));
+            }
+            return event;
+        }
+
+        /** The event's spool line in UTF-8, as recorded. */
+        public byte[] line(EventJson encoder) {
+            return line != null ? line : encoder.toSpoolLine(event).getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "LoggedEvent{" + position + ", " + type.code() + ", " + eventId + "}";
+        }
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smtpapi.tracker.machine.MachineReason;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -55,39 +56,111 @@ public final class EventJson {
     /** Reads a spool line back; empty for a line that is not a whole event (a write cut short by a crash). */
     public Optional<TrackingEvent> fromSpoolLine(String line) {
         try {
-            JsonNode json = mapper.readTree(line);
-            if (json == null || !json.isObject()) {
-                return Optional.empty();
-            }
-            List<String> tags = new ArrayList<>();
-            json.path("rcpt_tags").forEach(tag -> tags.add(tag.asText()));
-            Optional<EventType> type = EventType.fromCode(json.path("type").asText());
-            if (type.isEmpty() || !json.hasNonNull("event_id")) {
-                return Optional.empty();
-            }
-            return Optional.of(TrackingEvent.builder()
-                    .eventId(UUID.fromString(json.get("event_id").asText()))
-                    .type(type.get())
-                    .messageId(json.path("message_id").asText(""))
-                    .messageKey(text(json, "transmission_id").map(UUID::fromString))
-                    .campaignId(text(json, "campaign_id"))
-                    .rcptTo(json.path("rcpt_to").asText(""))
-                    .rawRcptTo(json.path("raw_rcpt_to").asText(""))
-                    .rcptMetaJson(text(json, "rcpt_meta_json"))
-                    .rcptTags(tags)
-                    .ipAddress(json.path("ip_address").asText(""))
-                    .userAgent(json.path("user_agent").asText(""))
-                    .targetLinkUrl(text(json, "target_link_url"))
-                    .targetLinkName(text(json, "target_link_name"))
-                    .machineReason(text(json, "machine_reason").flatMap(MachineReason::fromCode))
-                    .build());
+            return fromTree(mapper.readTree(line));
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
+    /** {@link #fromSpoolLine} of a line in UTF-8. */
+    public Optional<TrackingEvent> fromSpoolBytes(byte[] line) {
+        return fromSpoolBytes(line, 0, line.length);
+    }
+
+    /** {@link #fromSpoolLine} of the UTF-8 line at {@code offset}, {@code length} bytes long. */
+    public Optional<TrackingEvent> fromSpoolBytes(byte[] bytes, int offset, int length) {
+        try {
+            return fromTree(mapper.readTree(mapper.getFactory().createParser(bytes, offset, length)));
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** What a consumer needs to know of a spool line before (or instead of) parsing it whole. */
+    public record Peek(UUID eventId, EventType type) {
+    }
+
+    /**
+     * The id and type of the event of a spool line in UTF-8; empty when the line is not an event. A line as
+     * {@link #toSpoolLine} writes it starts with both, so they are read from its first bytes without parsing
+     * the rest; any other line is parsed whole.
+     */
+    public Optional<Peek> peek(byte[] line) {
+        Optional<Peek> fromPrefix = peekPrefix(line);
+        return fromPrefix.isPresent() ? fromPrefix
+                : fromSpoolBytes(line).map(event -> new Peek(event.eventId(), event.type()));
+    }
+
+    private static final byte[] TYPE_PREFIX = "{\"type\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID_PREFIX = "\",\"event_id\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final int UUID_CHARS = 36;
+
+    private static Optional<Peek> peekPrefix(byte[] line) {
+        if (!startsWith(line, 0, TYPE_PREFIX) || line[line.length - 1] != '}') {
+            return Optional.empty();
+        }
+        int typeEnd = TYPE_PREFIX.length;
+        while (typeEnd < line.length && (line[typeEnd] >= 'a' && line[typeEnd] <= 'z' || line[typeEnd] == '_')) {
+            typeEnd++;
+        }
+        int idStart = typeEnd + ID_PREFIX.length;
+        if (!startsWith(line, typeEnd, ID_PREFIX) || idStart + UUID_CHARS >= line.length
+                || line[idStart + UUID_CHARS] != '"') {
+            return Optional.empty();
+        }
+        Optional<EventType> type = EventType.fromCode(
+                new String(line, TYPE_PREFIX.length, typeEnd - TYPE_PREFIX.length, StandardCharsets.US_ASCII));
+        try {
+            UUID id = UUID.fromString(new String(line, idStart, UUID_CHARS, StandardCharsets.US_ASCII));
+            return type.isPresent() && id.version() == 1 ? Optional.of(new Peek(id, type.get())) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean startsWith(byte[] line, int at, byte[] prefix) {
+        if (line.length - at < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (line[at + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Optional<TrackingEvent> fromTree(JsonNode json) {
+        if (json == null || !json.isObject()) {
+            return Optional.empty();
+        }
+        List<String> tags = new ArrayList<>();
+        json.path("rcpt_tags").forEach(tag -> tags.add(tag.asText()));
+        Optional<EventType> type = EventType.fromCode(json.path("type").asText());
+        if (type.isEmpty() || !json.hasNonNull("event_id")) {
+            return Optional.empty();
+        }
+        return Optional.of(TrackingEvent.builder()
+                .eventId(UUID.fromString(json.get("event_id").asText()))
+                .type(type.get())
+                .messageId(json.path("message_id").asText(""))
+                .messageKey(text(json, "transmission_id").map(UUID::fromString))
+                .campaignId(text(json, "campaign_id"))
+                .rcptTo(json.path("rcpt_to").asText(""))
+                .rawRcptTo(json.path("raw_rcpt_to").asText(""))
+                .rcptMetaJson(text(json, "rcpt_meta_json"))
+                .rcptTags(tags)
+                .ipAddress(json.path("ip_address").asText(""))
+                .userAgent(json.path("user_agent").asText(""))
+                .targetLinkUrl(text(json, "target_link_url"))
+                .targetLinkName(text(json, "target_link_name"))
+                .machineReason(text(json, "machine_reason").flatMap(MachineReason::fromCode))
+                .build());
+    }
+
     private ObjectNode common(TrackingEvent event) {
         ObjectNode json = mapper.createObjectNode();
+        // type and event_id first: peek reads them from a spool line's first bytes
         json.put("type", event.type().code());
         json.put("event_id", event.eventId().toString());
         json.put("timestamp", timestamp(event.timestamp()));

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -61,7 +62,7 @@ public final class EventLog implements AutoCloseable {
     static final int MAX_RECORD_BYTES = 1 << 20;
     private static final String SEGMENT_PREFIX = "segment-";
     private static final String SEGMENT_SUFFIX = ".log";
-    private static final Duration APPEND_TIMEOUT = Duration.ofSeconds(20);
+    static final long APPEND_TIMEOUT_SECONDS = 20;
 
     private final Path directory;
     private final EventJson json;
@@ -85,6 +86,14 @@ public final class EventLog implements AutoCloseable {
     private final Counter droppedFull;
     private final Counter writeFailures;
     private final Thread committer;
+    /** Completes the appenders' futures after each group commit, so the committer goes on to the next fsync. */
+    private final ScheduledExecutorService acknowledger = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "smtpapi-event-log-acks");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The batch the committer is writing (empty between commits), for {@link #expireOverdue}. */
+    private volatile List<Pending> writing = List.of();
     private volatile long lastPosition;
     private volatile long lastDropNanos = Long.MIN_VALUE;
     private volatile boolean running = true;
@@ -127,6 +136,7 @@ public final class EventLog implements AutoCloseable {
         loadConsumers();
         this.committer = new Thread(this::commitLoop, "smtpapi-event-log");
         this.committer.setDaemon(true);
+        acknowledger.scheduleWithFixedDelay(this::expireOverdue, 1, 1, TimeUnit.SECONDS);
     }
 
     /**
@@ -154,30 +164,36 @@ public final class EventLog implements AutoCloseable {
         return appendAll(List.of(event)) == 1;
     }
 
+    /**
+     * Hands the event to the committer and returns at once: the future completes with true once the event is on
+     * disk, false when it was dropped or could not be written (both counted and logged), or with a
+     * {@link TimeoutException} when the log has not confirmed it within {@value #APPEND_TIMEOUT_SECONDS} s. It
+     * completes on the log's acknowledging thread: what depends on it must be quick and must not block.
+     */
+    public CompletableFuture<Boolean> appendAsync(TrackingEvent event) {
+        Pending entry = entryFor(event);
+        if (entry == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        appendingCount.incrementAndGet();
+        pending.add(entry);
+        return entry.done.whenComplete((recorded, error) -> appendingCount.decrementAndGet());
+    }
+
     /** Appends the events (in one group commit when they fit) and returns how many are recorded. */
     public int appendAll(List<TrackingEvent> events) {
         List<Pending> entries = new ArrayList<>(events.size());
         for (TrackingEvent event : events) {
-            byte[] payload = json.toSpoolLine(event).getBytes(StandardCharsets.UTF_8);
-            long size = HEADER_BYTES + payload.length;
-            if (payload.length > MAX_RECORD_BYTES || bytes.addAndGet(size) > maxBytes || !running) {
-                if (payload.length <= MAX_RECORD_BYTES) {
-                    bytes.addAndGet(-size);
-                }
-                droppedFull.increment();
-                lastDropNanos = System.nanoTime();
-                LOG.warn("event {} of message {} dropped: the event log in {} is {} ({} of {} bytes)",
-                        event.eventId(), event.messageId(), directory, running ? "full" : "closed", bytes.get(),
-                        maxBytes);
-                continue;
+            Pending entry = entryFor(event);
+            if (entry != null) {
+                entries.add(entry);
             }
-            entries.add(new Pending(payload, System.nanoTime(), new CompletableFuture<>()));
         }
         appendingCount.addAndGet(entries.size());
         pending.addAll(entries);
         int recordedNow = 0;
         try {
-            long deadline = System.nanoTime() + APPEND_TIMEOUT.toNanos();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(APPEND_TIMEOUT_SECONDS);
             for (Pending entry : entries) {
                 if (entry.done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                     recordedNow++;
@@ -186,12 +202,30 @@ public final class EventLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.error("{} events: no confirmation from the event log {} within {}: {}", entries.size(), directory,
-                    APPEND_TIMEOUT, e.toString());
+            LOG.error("{} events: no confirmation from the event log {} within {} s: {}", entries.size(), directory,
+                    APPEND_TIMEOUT_SECONDS, e.toString());
         } finally {
             appendingCount.addAndGet(-entries.size());
         }
         return recordedNow;
+    }
+
+    /** The event encoded for the committer, or null when it does not fit (counted and logged as dropped). */
+    private Pending entryFor(TrackingEvent event) {
+        byte[] payload = json.toSpoolLine(event).getBytes(StandardCharsets.UTF_8);
+        long size = HEADER_BYTES + payload.length;
+        if (payload.length > MAX_RECORD_BYTES || bytes.addAndGet(size) > maxBytes || !running) {
+            if (payload.length <= MAX_RECORD_BYTES) {
+                bytes.addAndGet(-size);
+            }
+            droppedFull.increment();
+            lastDropNanos = System.nanoTime();
+            LOG.warn("event {} of message {} dropped: the event log in {} is {} ({} of {} bytes)",
+                    event.eventId(), event.messageId(), directory, running ? "full" : "closed", bytes.get(),
+                    maxBytes);
+            return null;
+        }
+        return new Pending(payload, System.nanoTime(), new CompletableFuture<>());
     }
 
     /**
@@ -407,11 +441,12 @@ public final class EventLog implements AutoCloseable {
                 }
                 batch.add(first);
                 gather(batch, first.enqueuedNanos + syncIntervalNanos);
+                writing = batch;
                 write(batch);
+                writing = List.of();
                 recorded.increment(batch.size());
-                for (Pending entry : batch) {
-                    entry.done.complete(true);
-                }
+                List<Pending> written = batch; // a new list for the next batch: see finally
+                acknowledger.execute(() -> written.forEach(entry -> entry.done.complete(true)));
             } catch (InterruptedException e) {
                 // close() wakes the loop; its condition decides.
             } catch (Throwable e) {
@@ -426,7 +461,25 @@ public final class EventLog implements AutoCloseable {
                 lastPosition += batch.size();
                 reopenAfterFailure();
             } finally {
-                batch.clear();
+                writing = List.of();
+                batch = new ArrayList<>();
+            }
+        }
+    }
+
+    /**
+     * Once a second: an appender waiting longer than {@value #APPEND_TIMEOUT_SECONDS} s (a disk that stopped
+     * answering) gets a {@link TimeoutException}, so no request waits for ever; the event may still be written.
+     */
+    private void expireOverdue() {
+        long overdue = System.nanoTime() - TimeUnit.SECONDS.toNanos(APPEND_TIMEOUT_SECONDS);
+        List<Pending> inWrite = writing;
+        for (Iterable<Pending> entries : List.of(pending, inWrite)) {
+            for (Pending entry : entries) {
+                if (entry.enqueuedNanos - overdue < 0 && !entry.done.isDone()) {
+                    entry.done.completeExceptionally(new TimeoutException("the event log " + directory
+                            + " has not confirmed the event within " + APPEND_TIMEOUT_SECONDS + " s"));
+                }
             }
         }
     }
@@ -530,6 +583,12 @@ public final class EventLog implements AutoCloseable {
         committer.interrupt();
         try {
             committer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        acknowledger.shutdown();
+        try {
+            acknowledger.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -126,14 +126,13 @@ final class LogFeed implements EventFeed {
                     continue;
                 }
                 readPosition = record.position();
-                String line = new String(record.payload(), StandardCharsets.UTF_8);
-                Optional<TrackingEvent> event = log.json().fromSpoolLine(line);
-                if (event.isEmpty()) {
-                    log.deadLetters().event(line, "the event log record at position " + record.position()
-                            + " is not an event this tracker reads");
+                Optional<EventJson.Peek> peek = log.json().peek(record.payload());
+                if (peek.isEmpty()) {
+                    log.deadLetters().event(new String(record.payload(), StandardCharsets.UTF_8), "the event log "
+                            + "record at position " + record.position() + " is not an event this tracker reads");
                     continue;
                 }
-                events.add(new LoggedEvent(record.position(), event.get()));
+                events.add(new LoggedEvent(record.position(), peek.get(), record.payload(), log.json()));
             }
         } catch (IOException e) {
             LOG.error("event log consumer {}: cannot read {}: {}; setting the rest of it aside", name,

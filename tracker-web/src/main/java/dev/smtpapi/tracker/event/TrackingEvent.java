@@ -21,6 +21,8 @@ public record TrackingEvent(UUID eventId, EventType type, String messageId, Opti
         Optional<MachineReason> machineReason, Optional<UUID> messageKey) {
     /** The number of partitions per hour of the events table (part of its schema: do not change). */
     public static final int BUCKETS = 16;
+    /** The slot of event time that shares a bucket, in milliseconds (part of the schema too). */
+    public static final long BUCKET_SLOT_MILLIS = 10;
     private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
 
     /**
@@ -69,11 +71,17 @@ public record TrackingEvent(UUID eventId, EventType type, String messageId, Opti
     }
 
     /**
-     * Which of the {@value #BUCKETS} partitions of its hour the event is stored in: the 10-millisecond slot of
-     * its time, so load spreads over the cluster while a burst of events still shares a partition.
+     * Which of the {@value #BUCKETS} partitions of its hour the event is stored in: the
+     * {@value #BUCKET_SLOT_MILLIS}-millisecond slot of its time, so load spreads over the cluster while a burst of
+     * events still shares a partition.
      */
     public short bucket() {
-        return (short) Math.floorMod(Uuids.unixTimestamp(eventId) / 10, BUCKETS);
+        return bucketOf(eventId);
+    }
+
+    /** {@link #bucket()} of the event with this id. */
+    public static short bucketOf(UUID eventId) {
+        return (short) Math.floorMod(Uuids.unixTimestamp(eventId) / BUCKET_SLOT_MILLIS, BUCKETS);
     }
 
     public boolean isMachine() {

@@ -80,8 +80,9 @@ final class ClickServlet extends HttpServlet {
         }
         redirected.increment();
         // On disk before answering: whoever sees the redirect can count on the event (issue 9).
-        recorder.record(request, resolution.get(), isHead);
-        Responses.redirect(response, link.get().targetUrl());
+        String target = link.get().targetUrl();
+        AnswerWhenRecorded.answer(request, response, recorder.record(request, resolution.get(), isHead),
+                answer -> Responses.redirect(answer, target));
     }
 
     /** The token of {@code /{sublink}/{token}}: exactly two non-empty segments. */

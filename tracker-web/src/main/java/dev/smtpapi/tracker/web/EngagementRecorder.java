@@ -15,12 +15,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns a followed link or a fetched pixel into an event, or decides that it records nothing: a {@code HEAD}
  * request, a browser prefetch, a token past its expiry, or a token over its cap of events per minute. Builds the
- * event on the request thread and appends it to the event log, returning once it is on disk: whoever sees the
- * answer can count on the event.
+ * event on the request thread and hands it to the event log; the caller answers once it is on disk
+ * ({@link AnswerWhenRecorded}): whoever sees the answer can count on the event.
  */
 final class EngagementRecorder {
     private final EventLog log;
@@ -34,6 +35,7 @@ final class EngagementRecorder {
     private final LinkUnsubscribe linkUnsubscribe;
 
     private final Counter overCap;
+    private static final CompletableFuture<Boolean> NOT_RECORDED = CompletableFuture.completedFuture(false);
 
     EngagementRecorder(EventLog log, TokenEventCap cap, MachineDetector detector, ClientAddress clientAddress,
             Clock clock, MeterRegistry registry, LinkUnsubscribe linkUnsubscribe) {
@@ -53,27 +55,32 @@ final class EngagementRecorder {
                 .description("Events flagged as a machine's").register(registry);
     }
 
-    /** Records the engagement unless this request must not count; returns whether it recorded. */
-    boolean record(HttpServletRequest request, Resolution resolution, boolean isHead) {
+    /**
+     * Records the engagement unless this request must not count. The future completes with whether it recorded,
+     * once the event is on disk (at once when nothing is recorded; see {@link EventLog#appendAsync}).
+     */
+    CompletableFuture<Boolean> record(HttpServletRequest request, Resolution resolution, boolean isHead) {
         if (isHead || Responses.isPrefetch(request)) {
             skippedPrefetch.increment();
-            return false;
+            return NOT_RECORDED;
         }
         Instant now = clock.instant();
         if (resolution.token().isExpiredAt(now)) {
             skippedExpired.increment();
-            return false;
+            return NOT_RECORDED;
         }
         if (!cap.allow(resolution.token())) {
             overCap.increment();
-            return false;
+            return NOT_RECORDED;
         }
         TrackingEvent event = event(request, resolution, now);
-        boolean recorded = log.append(event);
         if (event.type() == EventType.LINK_UNSUBSCRIBE) {
+            // The suppression is written on this thread once the event is on disk (rare; never on the log's).
+            boolean recorded = log.append(event);
             linkUnsubscribe.suppress(resolution, event);
+            return CompletableFuture.completedFuture(recorded);
         }
-        return recorded;
+        return log.appendAsync(event);
     }
 
     private TrackingEvent event(HttpServletRequest request, Resolution resolution, Instant now) {

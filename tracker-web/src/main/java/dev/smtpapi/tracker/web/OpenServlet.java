@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code GET /q/{token}}: the open pixel. Every request gets the same transparent GIF, whatever the token,
@@ -27,6 +28,7 @@ final class OpenServlet extends HttpServlet {
     private final transient Counter recorded;
     private final transient Counter unknown;
     private final transient Counter unavailable;
+    private static final CompletableFuture<Boolean> NOTHING = CompletableFuture.completedFuture(false);
 
     OpenServlet(TokenCodec codec, TokenLookup lookup, EngagementRecorder recorder, MeterRegistry registry) {
         this.codec = codec;
@@ -62,14 +64,18 @@ final class OpenServlet extends HttpServlet {
                 unavailable.increment();
             }
         }
+        CompletableFuture<Boolean> recording = NOTHING;
         if (resolution.isPresent()) {
-            if (recorder.record(request, resolution.get(), isHead)) {
-                recorded.increment();
-            }
+            recording = recorder.record(request, resolution.get(), isHead).thenApply(stored -> {
+                if (stored) {
+                    recorded.increment();
+                }
+                return stored;
+            });
         } else {
             unknown.increment();
         }
-        Responses.pixel(response, !isHead);
+        AnswerWhenRecorded.answer(request, response, recording, answer -> Responses.pixel(answer, !isHead));
     }
 
     /** The token of {@code /{token}}: one non-empty segment. */

@@ -46,9 +46,9 @@ public final class TrackerEndpoints {
         endpoints.filter("api-key", new ApiKeyFilter(tracker.settings().apiKey(), api), ApiKeyFilter.MAPPING);
 
         endpoints.servlet("click", new ClickServlet(tracker.codec(), tracker.lookup(), recorder, retryAfter,
-                tracker.registry()), "/f/*");
+                tracker.registry()), "/f/*").setAsyncSupported(true); // answered once the event is on disk
         endpoints.servlet("open", new OpenServlet(tracker.codec(), tracker.lookup(), recorder,
-                tracker.registry()), "/q/*");
+                tracker.registry()), "/q/*").setAsyncSupported(true);
         endpoints.servlet("events", new EventsServlet(new EventPager(tracker.events()), tracker.json(), api,
                 tracker.writer()::settledUntil, retryAfter), EventsServlet.MAPPING);
         endpoints.servlet("campaign-metrics", new CampaignMetricsServlet(new CampaignMetrics(tracker.events()), api,
@@ -68,13 +68,14 @@ public final class TrackerEndpoints {
         endpoints.servlet("not-found", new NotFoundServlet(), "/");
     }
 
-    private void servlet(String name, Servlet servlet, String... mappings) {
+    private ServletRegistration.Dynamic servlet(String name, Servlet servlet, String... mappings) {
         ServletRegistration.Dynamic registration = context.addServlet(name, servlet);
         if (registration == null) {
             throw new IllegalStateException("two servlets are named '" + name + "'");
         }
         registration.addMapping(mappings);
         registration.setLoadOnStartup(1);
+        return registration;
     }
 
     private void filter(String name, Filter filter, String... mappings) {

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookDispatcher implements AutoCloseable {
     public static final String CONSUMER = "webhooks";
+    /** How long a read of the log short of a batch waits for more events before it is batched. */
+    static final Duration LINGER = Duration.ofMillis(50);
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
     private static final Duration POLL_WAIT = Duration.ofMillis(500);
     private static final Duration RETRY_WAIT = Duration.ofSeconds(1);
@@ -86,6 +88,11 @@ public final class WebhookDispatcher implements AutoCloseable {
                 }
                 reconcileWorkers(registry.all());
                 List<LoggedEvent> events = feed.poll(settings.batchSize(), POLL_WAIT);
+                if (!events.isEmpty() && events.size() < settings.batchSize()) {
+                    // A read of the log per group commit costs more than the batch is worth: gather a little.
+                    Thread.sleep(LINGER.toMillis());
+                    events = feed.poll(settings.batchSize(), Duration.ZERO);
+                }
                 if (!events.isEmpty()) {
                     // The set as it is now, after the wait: a webhook created while we waited gets these events.
                     Map<UUID, Webhook> webhooks = registry.all();
@@ -115,7 +122,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             long alreadyQueued = pending.lastPosition(webhook.id());
             List<LoggedEvent> wanted = new ArrayList<>();
             for (LoggedEvent event : events) {
-                if (event.position() > alreadyQueued && webhook.wants(event.event().type().code())) {
+                if (event.position() > alreadyQueued && webhook.wants(event.type().code())) {
                     wanted.add(event);
                 }
             }
@@ -127,7 +134,18 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
 
     private void write(Webhook webhook, List<LoggedEvent> chunk) throws InterruptedException {
-        List<TrackingEvent> events = chunk.stream().map(LoggedEvent::event).toList();
+        List<TrackingEvent> events = new ArrayList<>(chunk.size());
+        for (LoggedEvent event : chunk) {
+            try {
+                events.add(event.event());
+            } catch (IllegalStateException e) {
+                LOG.error("webhook {}: event {} at log position {} is not sent: {}", webhook.id(), event.eventId(),
+                        event.position(), e.getMessage());
+            }
+        }
+        if (events.isEmpty()) {
+            return;
+        }
         byte[] body = payload.render(events);
         Instant oldest = events.stream().map(TrackingEvent::timestamp).min(Instant::compareTo).orElseThrow();
         long lastPosition = chunk.get(chunk.size() - 1).position();
