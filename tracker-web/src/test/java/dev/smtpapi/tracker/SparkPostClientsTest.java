@@ -11,6 +11,7 @@ import com.sparkpost.resources.ResourceMessageEvents;
 import com.sparkpost.transport.RestConnection;
 import dev.smtpapi.store.LinkRecord;
 import dev.smtpapi.tracker.TrackerFixture.SentMessage;
+import dev.smtpapi.tracker.event.CassandraEventWriter;
 import dev.smtpapi.tracker.event.EventType;
 import dev.smtpapi.tracker.event.TrackingEvent;
 import java.io.File;
@@ -58,7 +59,10 @@ class SparkPostClientsTest {
                     .targetLinkUrl(Optional.of("https://example.com/paging")).build());
         }
         tracker.server.tracker().events().writeAll(events);
-        Thread.sleep(50); // past the newest seeded event, so the first page's window holds all of them
+        // While clicks are being appended, the events API's default window ends up to SETTLE_BUSY_MILLIS before
+        // now (an event's id is made just before it reaches the log): wait past that, so the first page's window
+        // holds every seeded event whichever test runs first.
+        Thread.sleep(CassandraEventWriter.SETTLE_BUSY_MILLIS + 100);
     }
 
     @AfterAll

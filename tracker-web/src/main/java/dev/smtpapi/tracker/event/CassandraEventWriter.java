@@ -26,7 +26,7 @@ public final class CassandraEventWriter implements AutoCloseable {
     public static final String CONSUMER = "cassandra";
     static final int ATTEMPTS_BEFORE_SPLIT = 5;
     static final long SETTLE_MARGIN_MILLIS = 5;
-    static final long SETTLE_BUSY_MILLIS = 1000;
+    public static final long SETTLE_BUSY_MILLIS = 1000;
     /** How long a batch short of the batch size waits for more events before it is written. */
     static final Duration LINGER = Duration.ofMillis(20);
     private static final Logger LOG = LoggerFactory.getLogger(CassandraEventWriter.class);
