@@ -140,14 +140,10 @@ public final class CassandraEventWriter implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                List<EventFeed.LoggedEvent> batch = feed.poll(batchSize, Duration.ofMillis(200));
+                // Lingering makes fewer, larger writes: what arrives meanwhile shares the chunks (a row per slot).
+                List<EventFeed.LoggedEvent> batch = feed.poll(batchSize, Duration.ofMillis(200), LINGER);
                 if (batch.isEmpty()) {
                     continue;
-                }
-                if (batch.size() < batchSize) {
-                    // Fewer, larger writes: what arrives meanwhile shares the chunks (one row per slot).
-                    TimeUnit.MILLISECONDS.sleep(LINGER.toMillis());
-                    batch = feed.poll(batchSize, Duration.ZERO);
                 }
                 if (oldestUncommitted == null) {
                     oldestUncommitted = Instant.ofEpochMilli(Uuids.unixTimestamp(batch.get(0).eventId()));

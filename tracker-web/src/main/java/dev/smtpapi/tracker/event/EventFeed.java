@@ -14,8 +14,17 @@ import java.util.UUID;
  */
 public interface EventFeed {
 
-    /** Up to {@code max} events after this consumer's committed position, waiting up to {@code wait} for the first. */
-    List<LoggedEvent> poll(int max, Duration wait) throws InterruptedException;
+    /**
+     * Up to {@code max} events after this consumer's committed position, waiting up to {@code wait} for the first;
+     * once some have come and fewer than {@code max}, it waits {@code linger} once more and takes what came
+     * meanwhile too (fewer, larger batches; the events already read are not read again).
+     */
+    List<LoggedEvent> poll(int max, Duration wait, Duration linger) throws InterruptedException;
+
+    /** {@link #poll(int, Duration, Duration)} without lingering. */
+    default List<LoggedEvent> poll(int max, Duration wait) throws InterruptedException {
+        return poll(max, wait, Duration.ZERO);
+    }
 
     /** Everything up to and including {@code last} is done for this consumer; durable once this returns. */
     void commit(LoggedEvent last);

@@ -179,13 +179,10 @@ public final class EventStore {
         }
         ByteBuffer events = ChunkCodec.encode(lines.array());
         UUID first = chunk.get(0).eventId();
-        long slot = slotOf(first);
-        return insertChunk.bind(Instant.ofEpochMilli(slot - Math.floorMod(slot, HOUR_MILLIS)),
-                        TrackingEvent.bucketOf(first), Instant.ofEpochMilli(slot), first, events)
+        return insertChunk.bind(TrackingEvent.hourOf(first), TrackingEvent.bucketOf(first),
+                        Instant.ofEpochMilli(slotOf(first)), first, events)
                 .setConsistencyLevel(consistency).setIdempotent(true);
     }
-
-    private static final long HOUR_MILLIS = Duration.ofHours(1).toMillis();
 
     /** The start of the slot of event time an event id falls in, in epoch milliseconds. */
     static long slotOf(UUID eventId) {

@@ -41,7 +41,7 @@ final class LogFeed implements EventFeed {
     }
 
     @Override
-    public synchronized List<LoggedEvent> poll(int max, Duration wait) throws InterruptedException {
+    public synchronized List<LoggedEvent> poll(int max, Duration wait, Duration linger) throws InterruptedException {
         long after = committed.get();
         if (after != readPosition) {
             seek(after);
@@ -51,17 +51,17 @@ final class LogFeed implements EventFeed {
         markPosition = readPosition;
         List<LoggedEvent> events = new ArrayList<>(Math.min(max, 1024));
         long left = wait.toNanos();
-        while (true) {
-            read(events, max);
-            if (!events.isEmpty() || left <= 0) {
-                return events;
-            }
+        read(events, max);
+        while (events.isEmpty() && left > 0) {
             left = log.awaitAfter(readPosition, left);
-            if (left <= 0) {
-                read(events, max);
-                return events;
-            }
+            read(events, max);
         }
+        if (!events.isEmpty() && events.size() < max && !linger.isZero()) {
+            // One sleep, not a wake-up per group commit; then on from where the reading stopped.
+            Thread.sleep(linger.toMillis());
+            read(events, max);
+        }
+        return events;
     }
 
     @Override

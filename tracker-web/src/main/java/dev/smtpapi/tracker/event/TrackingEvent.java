@@ -66,6 +66,11 @@ public record TrackingEvent(UUID eventId, EventType type, String messageId, Opti
 
     /** The start of the hour the event happened in: with {@link #bucket()}, its partition in the events table. */
     public Instant hour() {
+        return hourOf(eventId);
+    }
+
+    /** {@link #hour()} of the event with this id. */
+    public static Instant hourOf(UUID eventId) {
         long millis = Uuids.unixTimestamp(eventId);
         return Instant.ofEpochMilli(millis - Math.floorMod(millis, HOUR_MILLIS));
     }

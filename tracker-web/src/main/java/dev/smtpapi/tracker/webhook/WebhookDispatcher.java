@@ -87,12 +87,8 @@ public final class WebhookDispatcher implements AutoCloseable {
                     continue;
                 }
                 reconcileWorkers(registry.all());
-                List<LoggedEvent> events = feed.poll(settings.batchSize(), POLL_WAIT);
-                if (!events.isEmpty() && events.size() < settings.batchSize()) {
-                    // A read of the log per group commit costs more than the batch is worth: gather a little.
-                    Thread.sleep(LINGER.toMillis());
-                    events = feed.poll(settings.batchSize(), Duration.ZERO);
-                }
+                // A read of the log per group commit costs more than the batch is worth: gather a little.
+                List<LoggedEvent> events = feed.poll(settings.batchSize(), POLL_WAIT, LINGER);
                 if (!events.isEmpty()) {
                     // The set as it is now, after the wait: a webhook created while we waited gets these events.
                     Map<UUID, Webhook> webhooks = registry.all();

@@ -49,6 +49,34 @@ class EventLogTest {
     }
 
     @Test
+    void a_lingering_poll_takes_the_events_recorded_meanwhile_too_and_each_once() throws Exception {
+        try (EventLog log = open()) {
+            EventFeed feed = log.consumer("cassandra");
+            TrackingEvent first = click("m0");
+            log.append(first);
+            List<TrackingEvent> meanwhile = List.of(click("m1"), click("m2"));
+            Thread appender = new Thread(() -> {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                log.appendAll(meanwhile);
+            });
+            appender.start();
+
+            List<EventFeed.LoggedEvent> batch = feed.poll(10, Duration.ofSeconds(1), Duration.ofMillis(1_000));
+            appender.join();
+
+            assertThat(ids(batch)).containsExactly(first.eventId(), meanwhile.get(0).eventId(),
+                    meanwhile.get(1).eventId());
+            assertThat(ids(feed.poll(2, Duration.ZERO, Duration.ofMillis(200))))
+                    .as("a full batch does not linger; not committed: the same events again")
+                    .containsExactly(first.eventId(), meanwhile.get(0).eventId());
+        }
+    }
+
+    @Test
     void a_consumer_reads_events_in_order_and_resumes_after_its_commit_across_a_restart() throws Exception {
         List<TrackingEvent> appended = new ArrayList<>();
         try (EventLog log = open()) {

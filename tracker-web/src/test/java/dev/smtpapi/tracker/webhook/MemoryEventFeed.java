@@ -21,7 +21,7 @@ final class MemoryEventFeed implements EventFeed {
     }
 
     @Override
-    public synchronized List<LoggedEvent> poll(int max, Duration wait) throws InterruptedException {
+    public synchronized List<LoggedEvent> poll(int max, Duration wait, Duration linger) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (log.size() <= committed) {
             long left = deadline - System.nanoTime();
