@@ -27,8 +27,14 @@ public final class CassandraEventWriter implements AutoCloseable {
     static final int ATTEMPTS_BEFORE_SPLIT = 5;
     static final long SETTLE_MARGIN_MILLIS = 5;
     public static final long SETTLE_BUSY_MILLIS = 1000;
-    /** How long a batch short of the batch size waits for more events before it is written. */
-    static final Duration LINGER = Duration.ofMillis(20);
+    /**
+     * How long a batch short of the batch size waits for more events before it is written. Long enough that
+     * Cassandra gets a few large writes a second: with a write every 20 ms its request threads woke and parked
+     * around every write and cost twice the CPU per event (BENCHMARKS.md). Short enough that the events API,
+     * which ends its default window {@value #SETTLE_BUSY_MILLIS} ms back while events are on their way, still
+     * sees them.
+     */
+    static final Duration LINGER = Duration.ofMillis(200);
     private static final Logger LOG = LoggerFactory.getLogger(CassandraEventWriter.class);
 
     /** What the writer is doing, as {@code /healthz} reports it. */

@@ -1,6 +1,5 @@
 package dev.smtpapi.tracker.event;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -85,7 +84,7 @@ public interface EventFeed {
 
         /** The event's spool line in UTF-8, as recorded. */
         public byte[] line(EventJson encoder) {
-            return line != null ? line : encoder.toSpoolLine(event).getBytes(StandardCharsets.UTF_8);
+            return line != null ? line : encoder.toSpoolBytes(event);
         }
 
         @Override

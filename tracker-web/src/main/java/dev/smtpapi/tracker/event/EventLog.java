@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,11 +25,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -74,12 +75,20 @@ public final class EventLog implements AutoCloseable {
     private final DeadLetters deadLetters;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    /** Appended and not yet taken by the committer; {@link #queued} counts them. */
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    /**
+     * How many queued events wake the committer: 1 while it waits for any, what a full batch still lacks while
+     * it gathers, {@link Integer#MAX_VALUE} while it writes (appenders then wake nobody: the committer takes
+     * what queued up when its fsync is done). One wake-up per group commit, not one per event.
+     */
+    private volatile int wakeAt = Integer.MAX_VALUE;
     /** Segments by first position; the last one is the one being appended to. */
     private final NavigableMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private final Map<String, ConsumerPosition> consumers = new ConcurrentHashMap<>();
     private final AtomicLong bytes = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger appendingCount = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger appendingCount = new AtomicInteger();
     private final ReentrantLock appended = new ReentrantLock();
     private final Condition newEvents = appended.newCondition();
     private final Counter recorded;
@@ -176,7 +185,7 @@ public final class EventLog implements AutoCloseable {
             return CompletableFuture.completedFuture(false);
         }
         appendingCount.incrementAndGet();
-        pending.add(entry);
+        enqueue(entry);
         return entry.done.whenComplete((recorded, error) -> appendingCount.decrementAndGet());
     }
 
@@ -190,7 +199,7 @@ public final class EventLog implements AutoCloseable {
             }
         }
         appendingCount.addAndGet(entries.size());
-        pending.addAll(entries);
+        entries.forEach(this::enqueue);
         int recordedNow = 0;
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(APPEND_TIMEOUT_SECONDS);
@@ -212,7 +221,7 @@ public final class EventLog implements AutoCloseable {
 
     /** The event encoded for the committer, or null when it does not fit (counted and logged as dropped). */
     private Pending entryFor(TrackingEvent event) {
-        byte[] payload = json.toSpoolLine(event).getBytes(StandardCharsets.UTF_8);
+        byte[] payload = json.toSpoolBytes(event);
         long size = HEADER_BYTES + payload.length;
         if (payload.length > MAX_RECORD_BYTES || bytes.addAndGet(size) > maxBytes || !running) {
             if (payload.length <= MAX_RECORD_BYTES) {
@@ -431,12 +440,49 @@ public final class EventLog implements AutoCloseable {
 
     // ---- the committer -------------------------------------------------------------------------------------
 
+    private void enqueue(Pending entry) {
+        pending.add(entry);
+        if (queued.incrementAndGet() >= wakeAt) {
+            LockSupport.unpark(committer);
+        }
+    }
+
+    private Pending take() {
+        Pending entry = pending.poll();
+        if (entry != null) {
+            queued.decrementAndGet();
+        }
+        return entry;
+    }
+
+    /** Moves queued events into the batch, up to {@code syncEvents} in all. */
+    private void drainTo(List<Pending> batch) {
+        Pending entry;
+        while (batch.size() < syncEvents && (entry = take()) != null) {
+            batch.add(entry);
+        }
+    }
+
+    /**
+     * Parks the committer until {@code wake} events are queued or {@code nanos} pass (or close() or a spurious
+     * wake-up). Setting {@link #wakeAt} before reading {@link #queued} (appenders do the reverse) means an event
+     * queued meanwhile is either seen here or wakes the committer.
+     */
+    private void parkUntilQueued(int wake, long nanos) {
+        wakeAt = wake;
+        if (queued.get() < wake && running) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        wakeAt = Integer.MAX_VALUE;
+    }
+
     private void commitLoop() {
         List<Pending> batch = new ArrayList<>();
         while (running || !pending.isEmpty()) {
             try {
-                Pending first = pending.poll(100, TimeUnit.MILLISECONDS);
+                Pending first = take();
                 if (first == null) {
+                    parkUntilQueued(1, TimeUnit.MILLISECONDS.toNanos(100));
                     continue;
                 }
                 batch.add(first);
@@ -447,8 +493,6 @@ public final class EventLog implements AutoCloseable {
                 recorded.increment(batch.size());
                 List<Pending> written = batch; // a new list for the next batch: see finally
                 acknowledger.execute(() -> written.forEach(entry -> entry.done.complete(true)));
-            } catch (InterruptedException e) {
-                // close() wakes the loop; its condition decides.
             } catch (Throwable e) {
                 writeFailures.increment();
                 LOG.error("event log {}: cannot write {} events: {}; they are not recorded, retrying with new events",
@@ -484,19 +528,16 @@ public final class EventLog implements AutoCloseable {
         }
     }
 
-    private void gather(List<Pending> batch, long deadline) throws InterruptedException {
-        pending.drainTo(batch, syncEvents - batch.size());
+    /** Fills the batch with what is queued and, until {@code deadline}, with what arrives, up to a full batch. */
+    private void gather(List<Pending> batch, long deadline) {
+        drainTo(batch);
         while (batch.size() < syncEvents) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (left <= 0 || !running) {
                 return;
             }
-            Pending next = pending.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
-            pending.drainTo(batch, syncEvents - batch.size());
+            parkUntilQueued(syncEvents - batch.size(), left);
+            drainTo(batch);
         }
     }
 
@@ -580,7 +621,7 @@ public final class EventLog implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        committer.interrupt();
+        LockSupport.unpark(committer);
         try {
             committer.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {

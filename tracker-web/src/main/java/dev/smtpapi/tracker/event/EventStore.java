@@ -11,7 +11,6 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.smtpapi.store.StoreUnavailableException;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -106,7 +105,7 @@ public final class EventStore {
     public void writeAll(List<TrackingEvent> events) {
         List<Line> lines = new ArrayList<>(events.size());
         for (TrackingEvent event : events) {
-            lines.add(new Line(event.eventId(), json.toSpoolLine(event).getBytes(StandardCharsets.UTF_8)));
+            lines.add(new Line(event.eventId(), json.toSpoolBytes(event)));
         }
         write(lines);
     }

@@ -99,10 +99,13 @@ final class RecordReader {
         return (int) check.getValue() == crc ? new Record(position, data, -1, 0) : null;
     }
 
-    /** {@code length} bytes at {@code at}, or null when the file ends first. */
+    /**
+     * {@code length} bytes at {@code at} (before the limit), or null when the file ends first. The buffer never
+     * holds bytes past the limit: they may be a record still being written (read once it is whole).
+     */
     private ByteBuffer bytes(long at, int length) throws IOException {
         if (at < chunkStart || at + length > chunkStart + chunk.limit()) {
-            ByteBuffer fresh = ByteBuffer.allocate(Math.max(CHUNK, length));
+            ByteBuffer fresh = ByteBuffer.allocate((int) Math.max(length, Math.min(CHUNK, limit - at)));
             int read = 0;
             while (fresh.hasRemaining()) {
                 int n = channel.read(fresh, at + read);

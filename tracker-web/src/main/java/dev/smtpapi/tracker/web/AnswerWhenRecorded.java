@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,8 +16,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AnswerWhenRecorded {
     private static final Logger LOG = LoggerFactory.getLogger(AnswerWhenRecorded.class);
-    /** Longer than the log's own confirmation timeout, so the log always decides first. */
-    private static final long ASYNC_TIMEOUT_MILLIS = TimeUnit.SECONDS.toMillis(60);
 
     /** Writes the answer into a response (quickly, without blocking: it may run on the log's thread). */
     @FunctionalInterface
@@ -36,7 +33,9 @@ final class AnswerWhenRecorded {
             return;
         }
         AsyncContext async = request.startAsync();
-        async.setTimeout(ASYNC_TIMEOUT_MILLIS);
+        // No container timeout: the log completes every future within its own confirmation timeout
+        // (EventLog.APPEND_TIMEOUT_SECONDS), and a timeout here would schedule and cancel a task per click.
+        async.setTimeout(0);
         String path = request.getRequestURI();
         recorded.whenComplete((stored, error) -> {
             if (error != null) {

@@ -69,7 +69,18 @@ final class Responses {
      * from ever splitting the header.
      */
     static String asciiLocation(String target) {
-        return percentEncoded(withAsciiHost(target));
+        return isPrintableAscii(target) ? target : percentEncoded(withAsciiHost(target));
+    }
+
+    /** The common case, checked in one pass: nothing to encode, the host included. */
+    private static boolean isPrintableAscii(String target) {
+        for (int i = 0; i < target.length(); i++) {
+            char c = target.charAt(i);
+            if (c <= 0x20 || c >= 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String withAsciiHost(String target) {

@@ -77,6 +77,67 @@ class EventLogTest {
     }
 
     @Test
+    void a_full_group_commit_is_written_at_once_without_waiting_out_the_interval() throws Exception {
+        try (EventLog log = EventLog.open(new EventLogSettings(directory, 1L << 30, 64L << 20, 8,
+                Duration.ofMinutes(10)), json, Clock.systemUTC(), new SimpleMeterRegistry())) {
+            List<java.util.concurrent.CompletableFuture<Boolean>> answers = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                answers.add(log.appendAsync(click("m" + i)));
+            }
+            Thread.sleep(200);
+            assertThat(answers).as("7 of 8: the committer waits for the batch to fill (or its interval)")
+                    .noneMatch(java.util.concurrent.CompletableFuture::isDone);
+
+            answers.add(log.appendAsync(click("m7")));
+
+            for (java.util.concurrent.CompletableFuture<Boolean> answer : answers) {
+                assertThat(answer.get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            }
+            assertThat(log.lastPosition()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void events_appended_from_many_threads_are_each_recorded_once_in_the_order_of_their_positions()
+            throws Exception {
+        int threads = 8;
+        int perThread = 500;
+        try (EventLog log = open()) {
+            EventFeed feed = log.consumer("cassandra");
+            List<Thread> appenders = new ArrayList<>();
+            List<UUID> appended = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                appenders.add(new Thread(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        TrackingEvent event = click("m" + thread + "-" + i);
+                        if (i % 2 == 0 ? log.append(event) : log.appendAsync(event).join()) {
+                            appended.add(event.eventId());
+                        }
+                    }
+                }));
+            }
+            appenders.forEach(Thread::start);
+            for (Thread appender : appenders) {
+                appender.join();
+            }
+
+            List<UUID> read = new ArrayList<>();
+            long expected = 0;
+            List<EventFeed.LoggedEvent> batch;
+            while (!(batch = feed.poll(1000, Duration.ZERO, Duration.ZERO)).isEmpty()) {
+                for (EventFeed.LoggedEvent event : batch) {
+                    assertThat(event.position()).isEqualTo(++expected);
+                    read.add(event.event().eventId());
+                }
+                feed.commit(batch.get(batch.size() - 1));
+            }
+            assertThat(appended).hasSize(threads * perThread);
+            assertThat(read).containsExactlyInAnyOrderElementsOf(appended);
+        }
+    }
+
+    @Test
     void a_consumer_reads_events_in_order_and_resumes_after_its_commit_across_a_restart() throws Exception {
         List<TrackingEvent> appended = new ArrayList<>();
         try (EventLog log = open()) {
