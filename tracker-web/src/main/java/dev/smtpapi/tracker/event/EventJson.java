@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.smtpapi.tracker.machine.MachineReason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,9 +42,18 @@ public final class EventJson {
 
     /** The event as the events API shows it; {@code rcpt_meta} is an object, as in SparkPost. */
     public ObjectNode toApi(TrackingEvent event) {
-        ObjectNode json = common(event);
-        event.rcptMetaJson().ifPresent(meta -> json.set("rcpt_meta", parseOrText(meta)));
-        return json;
+        try (TokenBuffer json = new TokenBuffer(mapper, false)) {
+            json.writeStartObject();
+            writeFields(json, event);
+            if (event.rcptMetaJson().isPresent()) {
+                json.writeFieldName("rcpt_meta");
+                json.writeTree(parseOrText(event.rcptMetaJson().get()));
+            }
+            json.writeEndObject();
+            return mapper.readTree(json.asParser());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write event " + event.eventId(), e);
+        }
     }
 
     /** One line of the spool file (no line breaks: JSON escapes them). */
@@ -54,42 +63,13 @@ public final class EventJson {
 
     /**
      * {@link #toSpoolLine} in UTF-8, streamed straight into bytes (the click path's form: no tree, no string):
-     * the fields of {@link #toApi} in the same order, with {@code rcpt_meta_json} for the metadata's text.
+     * the fields of {@link #toApi}, with {@code rcpt_meta_json} for the metadata's text.
      */
     public byte[] toSpoolBytes(TrackingEvent event) {
         ByteArrayBuilder bytes = new ByteArrayBuilder(SPOOL_LINE_BYTES);
         try (JsonGenerator json = mapper.getFactory().createGenerator(bytes, JsonEncoding.UTF8)) {
             json.writeStartObject();
-            // type and event_id first: peek reads them from a spool line's first bytes
-            json.writeStringField("type", event.type().code());
-            json.writeStringField("event_id", event.eventId().toString());
-            json.writeStringField("timestamp", timestamp(event.timestamp()));
-            json.writeStringField("message_id", event.messageId());
-            if (event.messageKey().isPresent()) {
-                json.writeStringField("transmission_id", event.messageKey().get().toString());
-            }
-            if (event.campaignId().isPresent()) {
-                json.writeStringField("campaign_id", event.campaignId().get());
-            }
-            json.writeStringField("rcpt_to", event.rcptTo());
-            json.writeStringField("raw_rcpt_to", event.rawRcptTo());
-            json.writeArrayFieldStart("rcpt_tags");
-            for (String tag : event.rcptTags()) {
-                json.writeString(tag);
-            }
-            json.writeEndArray();
-            json.writeStringField("ip_address", event.ipAddress());
-            json.writeStringField("user_agent", event.userAgent());
-            if (event.targetLinkUrl().isPresent()) {
-                json.writeStringField("target_link_url", event.targetLinkUrl().get());
-            }
-            if (event.targetLinkName().isPresent()) {
-                json.writeStringField("target_link_name", event.targetLinkName().get());
-            }
-            json.writeBooleanField("machine", event.isMachine());
-            if (event.machineReason().isPresent()) {
-                json.writeStringField("machine_reason", event.machineReason().get().code());
-            }
+            writeFields(json, event);
             if (event.rcptMetaJson().isPresent()) {
                 json.writeStringField("rcpt_meta_json", event.rcptMetaJson().get());
             }
@@ -205,26 +185,38 @@ public final class EventJson {
                 .build());
     }
 
-    private ObjectNode common(TrackingEvent event) {
-        ObjectNode json = mapper.createObjectNode();
+    /** The fields both forms share, in their order. */
+    private static void writeFields(JsonGenerator json, TrackingEvent event) throws IOException {
         // type and event_id first: peek reads them from a spool line's first bytes
-        json.put("type", event.type().code());
-        json.put("event_id", event.eventId().toString());
-        json.put("timestamp", timestamp(event.timestamp()));
-        json.put("message_id", event.messageId());
-        event.messageKey().ifPresent(key -> json.put("transmission_id", key.toString()));
-        event.campaignId().ifPresent(campaign -> json.put("campaign_id", campaign));
-        json.put("rcpt_to", event.rcptTo());
-        json.put("raw_rcpt_to", event.rawRcptTo());
-        ArrayNode tags = json.putArray("rcpt_tags");
-        event.rcptTags().forEach(tags::add);
-        json.put("ip_address", event.ipAddress());
-        json.put("user_agent", event.userAgent());
-        event.targetLinkUrl().ifPresent(url -> json.put("target_link_url", url));
-        event.targetLinkName().ifPresent(name -> json.put("target_link_name", name));
-        json.put("machine", event.isMachine());
-        event.machineReason().ifPresent(reason -> json.put("machine_reason", reason.code()));
-        return json;
+        json.writeStringField("type", event.type().code());
+        json.writeStringField("event_id", event.eventId().toString());
+        json.writeStringField("timestamp", timestamp(event.timestamp()));
+        json.writeStringField("message_id", event.messageId());
+        if (event.messageKey().isPresent()) {
+            json.writeStringField("transmission_id", event.messageKey().get().toString());
+        }
+        if (event.campaignId().isPresent()) {
+            json.writeStringField("campaign_id", event.campaignId().get());
+        }
+        json.writeStringField("rcpt_to", event.rcptTo());
+        json.writeStringField("raw_rcpt_to", event.rawRcptTo());
+        json.writeArrayFieldStart("rcpt_tags");
+        for (String tag : event.rcptTags()) {
+            json.writeString(tag);
+        }
+        json.writeEndArray();
+        json.writeStringField("ip_address", event.ipAddress());
+        json.writeStringField("user_agent", event.userAgent());
+        if (event.targetLinkUrl().isPresent()) {
+            json.writeStringField("target_link_url", event.targetLinkUrl().get());
+        }
+        if (event.targetLinkName().isPresent()) {
+            json.writeStringField("target_link_name", event.targetLinkName().get());
+        }
+        json.writeBooleanField("machine", event.isMachine());
+        if (event.machineReason().isPresent()) {
+            json.writeStringField("machine_reason", event.machineReason().get().code());
+        }
     }
 
     private JsonNode parseOrText(String meta) {

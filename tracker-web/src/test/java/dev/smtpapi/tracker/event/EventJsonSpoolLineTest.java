@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.smtpapi.tracker.machine.MachineReason;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,7 +44,7 @@ class EventJsonSpoolLineTest {
 
         assertThat(line).doesNotContain((byte) '\n', (byte) '\r');
         assertThat(JSON.fromSpoolBytes(line)).contains(event);
-        assertThat(JSON.toSpoolLine(event)).isEqualTo(new String(line, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(JSON.toSpoolLine(event)).isEqualTo(new String(line, StandardCharsets.UTF_8));
     }
 
     @Test

@@ -14,9 +14,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,18 +83,18 @@ class EventLogTest {
     void a_full_group_commit_is_written_at_once_without_waiting_out_the_interval() throws Exception {
         try (EventLog log = EventLog.open(new EventLogSettings(directory, 1L << 30, 64L << 20, 8,
                 Duration.ofMinutes(10)), json, Clock.systemUTC(), new SimpleMeterRegistry())) {
-            List<java.util.concurrent.CompletableFuture<Boolean>> answers = new ArrayList<>();
+            List<CompletableFuture<Boolean>> answers = new ArrayList<>();
             for (int i = 0; i < 7; i++) {
                 answers.add(log.appendAsync(click("m" + i)));
             }
             Thread.sleep(200);
             assertThat(answers).as("7 of 8: the committer waits for the batch to fill (or its interval)")
-                    .noneMatch(java.util.concurrent.CompletableFuture::isDone);
+                    .noneMatch(CompletableFuture::isDone);
 
             answers.add(log.appendAsync(click("m7")));
 
-            for (java.util.concurrent.CompletableFuture<Boolean> answer : answers) {
-                assertThat(answer.get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            for (CompletableFuture<Boolean> answer : answers) {
+                assertThat(answer.get(5, TimeUnit.SECONDS)).isTrue();
             }
             assertThat(log.lastPosition()).isEqualTo(8);
         }
@@ -105,7 +108,7 @@ class EventLogTest {
         try (EventLog log = open()) {
             EventFeed feed = log.consumer("cassandra");
             List<Thread> appenders = new ArrayList<>();
-            List<UUID> appended = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<UUID> appended = Collections.synchronizedList(new ArrayList<>());
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 appenders.add(new Thread(() -> {
