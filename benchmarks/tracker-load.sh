@@ -13,7 +13,8 @@
 #
 # Settings (environment): BENCH_CASSANDRA (host:port, default 127.0.0.1:9042), BENCH_DURATION (wrk run, default
 # 10s), BENCH_ROUNDS (2), BENCH_THREADS (2), BENCH_CONNECTIONS (64), BENCH_PIPELINE_SECONDS (10),
-# BENCH_IN_FLIGHT (256), BENCH_WARMUP (60s of clicks before measuring), BENCH_TRACKER_PORT (18090), BENCH_BARE_PORT (18091), BENCH_FIXED_CLIENTS (32).
+# BENCH_IN_FLIGHT (256), BENCH_WARMUP (at least 60s of clicks before measuring), BENCH_WARMUP_MAX (300s: the
+# clicks' warm-up goes on until the JIT is done compiling, or this long), BENCH_TRACKER_PORT (18090), BENCH_BARE_PORT (18091), BENCH_FIXED_CLIENTS (32).
 # Uses the keyspace $BENCH_KEYSPACE (default tracker_bench); work files go to
 # .smtpapi/bench-tracker/. Everything it starts is stopped at the end.
 set -euo pipefail
@@ -28,6 +29,7 @@ PIPELINE_SECONDS="${BENCH_PIPELINE_SECONDS:-10}"
 IN_FLIGHT="${BENCH_IN_FLIGHT:-256}"
 ROUNDS="${BENCH_ROUNDS:-2}"
 WARMUP="${BENCH_WARMUP:-60s}"
+WARMUP_MAX="${BENCH_WARMUP_MAX:-300s}"
 KEYSPACE="${BENCH_KEYSPACE:-tracker_bench}"
 TRACKER_PORT="${BENCH_TRACKER_PORT:-18090}"
 BARE_PORT="${BENCH_BARE_PORT:-18091}"
@@ -108,15 +110,42 @@ run_wrk() {  # run_wrk LABEL URL SCRIPT [HEADER]: prints wrk's report to $WORK/L
 # The tracker has more code for the JIT to compile than the bare servlet: both get 10 s of warm-up, then
 # ROUNDS alternating measurements (bare, tracker, bare, tracker...) so a burst of load from elsewhere on the
 # machine hits both alike. The same request script (the same 10,000 click paths) drives both.
-say "warming up: 10 s of prefetches (they cache every path's resolution), $WARMUP of clicks, then the bare endpoint"
+say "warming up: 10 s of prefetches (they cache every path's resolution), at least $WARMUP of clicks (until the JIT is done), then the bare endpoint"
 # A click whose link is not yet cached pays a Cassandra read; prefetches resolve every path's token (filling
 # the caches) and record nothing, so the rounds measure the cached click path.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -H "Purpose: prefetch" -s "$WORK/paths.lua" "http://127.0.0.1:$TRACKER_PORT" > /dev/null
 # Clicks take the JIT much longer than prefetches (the event log, the writer, the driver and Cassandra's own write
 # path): on this machine the click rate still doubled between the 10th and the 50th second of clicks, so the
 # clicks get WARMUP of warm-up (default 60s) and the bare endpoint a third of it (it is steady after seconds).
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$WORK/paths.lua" "http://127.0.0.1:$TRACKER_PORT" > /dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$(( ${WARMUP%s} / 3 ))s" -s "$WORK/paths.lua" "http://127.0.0.1:$BARE_PORT" > /dev/null
+# On a slower machine the JIT was still compiling the click path (C2 at half a core) after 60 s, so WARMUP is
+# a minimum: the clicks go on in 10 s steps until the tracker's compiler threads use under 2 % of a step
+# (read from /proc), or until WARMUP_MAX.
+jit_ticks() {  # CPU ticks used so far by the tracker's JIT compiler threads
+  local pid task comm stat fields ticks=0
+  pid="$(cat "$WORK/tracker/tracker.pid")"
+  for task in /proc/"$pid"/task/*; do
+    read -r comm < "$task/comm" 2> /dev/null || continue
+    [[ "$comm" == C[12]\ Compiler* ]] || continue
+    stat="$(cat "$task/stat" 2> /dev/null)" || continue
+    read -r -a fields <<< "${stat##*) }"
+    ticks=$((ticks + fields[11] + fields[12]))
+  done
+  echo "$ticks"
+}
+warmed=0
+while :; do
+  jit_before="$(jit_ticks)"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -s "$WORK/paths.lua" "http://127.0.0.1:$TRACKER_PORT" > /dev/null
+  jit_step=$(( $(jit_ticks) - jit_before ))
+  warmed=$((warmed + 10))
+  (( warmed >= ${WARMUP%s} && jit_step * 100 <= 2 * 10 * $(getconf CLK_TCK) )) && break
+  if (( warmed >= ${WARMUP_MAX%s} )); then
+    say "warning: the JIT still compiled for $jit_step ticks of the last 10 s after ${warmed}s of clicks"
+    break
+  fi
+done
+say "clicks warmed up for ${warmed}s (JIT compiler threads: $jit_step ticks of CPU in the last 10 s)"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$(( warmed / 3 ))s" -s "$WORK/paths.lua" "http://127.0.0.1:$BARE_PORT" > /dev/null
 say "measuring: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds"
 for round in $(seq 1 "$ROUNDS"); do
   wait_stored

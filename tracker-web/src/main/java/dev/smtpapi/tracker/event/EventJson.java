@@ -11,8 +11,6 @@ import dev.smtpapi.tracker.machine.MachineReason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,10 +21,6 @@ import java.util.UUID;
  * which keeps the metadata's text exactly as stored so a replayed event is the event that was recorded.
  */
 public final class EventJson {
-    /** SparkPost's events API writes timestamps like {@code 2026-11-27T12:34:56.789Z}. */
-    private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
     /** A spool line's usual size, to start its buffer with. */
     private static final int SPOOL_LINE_BYTES = 640;
 
@@ -36,8 +30,9 @@ public final class EventJson {
         this.mapper = mapper;
     }
 
+    /** SparkPost's events API writes timestamps like {@code 2026-11-27T12:34:56.789Z}. */
     public static String timestamp(Instant instant) {
-        return TIMESTAMP.format(instant);
+        return MillisTimestamp.format(instant);
     }
 
     /** The event as the events API shows it; {@code rcpt_meta} is an object, as in SparkPost. */

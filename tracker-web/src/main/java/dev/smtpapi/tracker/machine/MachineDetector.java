@@ -55,21 +55,21 @@ public final class MachineDetector {
         if (agent.equals("mozilla/5.0")) {
             return Optional.of(MachineReason.APPLE_MPP);
         }
-        if (IMAGE_PROXY_AGENTS.stream().anyMatch(agent::contains)) {
+        if (containsAny(agent, IMAGE_PROXY_AGENTS)) {
             return Optional.of(MachineReason.IMAGE_PROXY);
         }
-        if (SCANNER_AGENTS.stream().anyMatch(agent::contains)) {
+        if (containsAny(agent, SCANNER_AGENTS)) {
             return Optional.of(MachineReason.LINK_SCANNER);
         }
         if (client.isPresent()) {
             InetAddress address = client.get();
-            if (APPLE.stream().anyMatch(range -> range.contains(address))) {
+            if (inAny(address, APPLE)) {
                 return Optional.of(MachineReason.APPLE_MPP);
             }
-            if (IMAGE_PROXIES.stream().anyMatch(range -> range.contains(address))) {
+            if (inAny(address, IMAGE_PROXIES)) {
                 return Optional.of(MachineReason.IMAGE_PROXY);
             }
-            if (SCANNERS.stream().anyMatch(range -> range.contains(address))) {
+            if (inAny(address, SCANNERS)) {
                 return Optional.of(MachineReason.LINK_SCANNER);
             }
         }
@@ -78,6 +78,25 @@ public final class MachineDetector {
             return Optional.of(MachineReason.LINK_SCANNER);
         }
         return Optional.empty();
+    }
+
+    // Plain loops, not streams: the detector runs on every open and click.
+    private static boolean containsAny(String agent, List<String> names) {
+        for (String name : names) {
+            if (agent.contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean inAny(InetAddress address, List<AddressRange> ranges) {
+        for (AddressRange range : ranges) {
+            if (range.contains(address)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<AddressRange> ranges(String... cidrs) {
