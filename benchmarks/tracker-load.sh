@@ -107,7 +107,7 @@ run_wrk() {  # run_wrk LABEL URL SCRIPT [HEADER]: prints wrk's report to $WORK/L
   wrk "${args[@]}" "$url" > "$WORK/$label.txt"
 }
 
-# The tracker has more code for the JIT to compile than the bare servlet: both get 10 s of warm-up, then
+# The tracker has more code for the JIT to compile than the bare servlet: both are warmed up (below), then
 # ROUNDS alternating measurements (bare, tracker, bare, tracker...) so a burst of load from elsewhere on the
 # machine hits both alike. The same request script (the same 10,000 click paths) drives both.
 say "warming up: 10 s of prefetches (they cache every path's resolution), at least $WARMUP of clicks (until the JIT is done), then the bare endpoint"
@@ -115,11 +115,10 @@ say "warming up: 10 s of prefetches (they cache every path's resolution), at lea
 # the caches) and record nothing, so the rounds measure the cached click path.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d10s -H "Purpose: prefetch" -s "$WORK/paths.lua" "http://127.0.0.1:$TRACKER_PORT" > /dev/null
 # Clicks take the JIT much longer than prefetches (the event log, the writer, the driver and Cassandra's own write
-# path): on this machine the click rate still doubled between the 10th and the 50th second of clicks, so the
-# clicks get WARMUP of warm-up (default 60s) and the bare endpoint a third of it (it is steady after seconds).
-# On a slower machine the JIT was still compiling the click path (C2 at half a core) after 60 s, so WARMUP is
-# a minimum: the clicks go on in 10 s steps until the tracker's compiler threads use under 2 % of a step
-# (read from /proc), or until WARMUP_MAX.
+# path): the click rate still doubled between the 10th and the 50th second of clicks, and on a slower machine C2
+# still compiled the click path at half a core after 60 s. So WARMUP is a minimum: the clicks go on in 10 s steps
+# until the tracker's compiler threads use under 2 % of a step (read from /proc), or until WARMUP_MAX. The bare
+# endpoint gets a third of that time (it is steady after seconds).
 jit_ticks() {  # CPU ticks used so far by the tracker's JIT compiler threads
   local pid task comm stat fields ticks=0
   pid="$(cat "$WORK/tracker/tracker.pid")"

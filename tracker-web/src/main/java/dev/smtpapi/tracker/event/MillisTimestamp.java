@@ -17,6 +17,7 @@ final class MillisTimestamp {
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final long FIRST_SECOND = -62_135_596_800L;  // 0001-01-01T00:00:00Z
     private static final long LAST_SECOND = 253_402_300_799L;   // 9999-12-31T23:59:59Z
+    private static final byte[] SHAPE = "0000-00-00T00:00:00.000Z".getBytes(StandardCharsets.US_ASCII);
 
     private MillisTimestamp() {
     }
@@ -27,7 +28,7 @@ final class MillisTimestamp {
             return PATTERN.format(instant);
         }
         LocalDateTime time = LocalDateTime.ofEpochSecond(second, instant.getNano(), ZoneOffset.UTC);
-        byte[] text = "0000-00-00T00:00:00.000Z".getBytes(StandardCharsets.US_ASCII);
+        byte[] text = SHAPE.clone();
         digits(text, 0, 4, time.getYear());
         digits(text, 5, 2, time.getMonthValue());
         digits(text, 8, 2, time.getDayOfMonth());
