@@ -1,8 +1,10 @@
 package dev.smtpapi.store;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.DriverTimeoutException;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -10,6 +12,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.datastax.oss.driver.api.core.type.TupleType;
 import com.datastax.oss.driver.api.core.data.TupleValue;
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.collect.ImmutableList;
@@ -25,6 +28,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link TagStore} in Cassandra: writes what a message's tokens stand for, and resolves a verified token back
@@ -38,6 +43,13 @@ import java.util.concurrent.TimeUnit;
  * its rows are. Thread-safe.
  */
 public final class CassandraTagStore implements TagStore {
+    private static final Logger LOG = LoggerFactory.getLogger(CassandraTagStore.class);
+    /**
+     * How long a read at the configured consistency may take before one replica is asked instead (the driver's
+     * request timeout if shorter). A healthy cluster answers in milliseconds; the driver's speculative
+     * executions (at 0.5 and 1 s) fit inside.
+     */
+    static final Duration CONSISTENT_READ_TIMEOUT = Duration.ofSeconds(2);
     private static final TupleType LINK = DataTypes.tupleOf(DataTypes.TEXT, DataTypes.TEXT, DataTypes.BOOLEAN);
 
     private final CqlSession session;
@@ -50,6 +62,7 @@ public final class CassandraTagStore implements TagStore {
     private final PreparedStatement selectRecipient;
     private final Cache<UUID, MessageRecord> messages;
     private final Cache<RecipientKey, RecipientRecord> recipients;
+    private final Duration consistentReadTimeout;
 
     private CassandraTagStore(CqlSession session, StoreSettings settings, Clock clock) {
         this.session = Objects.requireNonNull(session, "session");
@@ -68,6 +81,10 @@ public final class CassandraTagStore implements TagStore {
                 + "WHERE message_key = ? AND rcpt_index = ?");
         this.messages = CacheBuilder.newBuilder().maximumSize(settings.cachedMessages()).build();
         this.recipients = CacheBuilder.newBuilder().maximumSize(settings.cachedRecipients()).build();
+        Duration requestTimeout = session.getContext().getConfig().getDefaultProfile()
+                .getDuration(DefaultDriverOption.REQUEST_TIMEOUT);
+        this.consistentReadTimeout = requestTimeout.compareTo(CONSISTENT_READ_TIMEOUT) < 0
+                ? requestTimeout : CONSISTENT_READ_TIMEOUT;
     }
 
     /** A store over an open session whose keyspace and tables exist (see {@link CassandraConnector}). */
@@ -230,14 +247,58 @@ public final class CassandraTagStore implements TagStore {
         });
     }
 
+    /**
+     * The row, read at the configured consistency and, when that read fails, from one replica: tag rows are
+     * written once and never changed, so a replica that holds the row holds the right one. A quorum read can
+     * fail while a quorum is up: for the ~20 s before its peers judge a node killed -9 dead, a coordinator still
+     * asks it for its half of the quorum and waits (the node-loss test saw both clicks of one copy answered
+     * 503 that way, through both trackers). A replica that does not hold the row proves nothing (the write
+     * may have reached the others only), so that is still "unavailable", never "not found".
+     */
     private Row readOne(BoundStatement statement, String what) {
+        BoundStatement read = statement.setIdempotent(true);
+        DefaultConsistencyLevel wanted = settings.consistency();
+        Optional<DefaultConsistencyLevel> single = oneReplicaOf(wanted);
         try {
-            // A read changes nothing, so the driver may send it again to another node when the one it went to
-            // dies with the request in flight (a node killed mid-campaign): without this, that click got a 503.
-            return session.execute(statement.setConsistencyLevel(settings.consistency()).setIdempotent(true)).one();
-        } catch (DriverException e) {
+            return session.execute(read.setConsistencyLevel(wanted)
+                    .setTimeout(single.isPresent() ? consistentReadTimeout : null)).one();
+        } catch (QueryValidationException e) {
             throw new StoreUnavailableException("cannot read " + what + ": " + e.getMessage(), e);
+        } catch (DriverException e) {
+            if (single.isEmpty()) {
+                throw new StoreUnavailableException("cannot read " + what + ": " + e.getMessage(), e);
+            }
+            return readOneReplica(read, single.get(), what, e);
         }
+    }
+
+    private Row readOneReplica(BoundStatement read, DefaultConsistencyLevel single, String what,
+            DriverException quorumFailure) {
+        String why = settings.consistency() + " failed (" + quorumFailure.getMessage() + ")";
+        Row row;
+        try {
+            row = session.execute(read.setConsistencyLevel(single)).one();
+        } catch (DriverException e) {
+            StoreUnavailableException failure = new StoreUnavailableException("cannot read " + what + ": " + why
+                    + ", and " + single + " failed too (" + e.getMessage() + ")", e);
+            failure.addSuppressed(quorumFailure);
+            throw failure;
+        }
+        if (row == null) {
+            throw new StoreUnavailableException("cannot read " + what + ": " + why + ", and the replica read at "
+                    + single + " does not hold it", quorumFailure);
+        }
+        LOG.warn("read {} from one replica ({}): {}", what, single, why);
+        return row;
+    }
+
+    /** The consistency that reads one replica, if {@code wanted} asks for more than one. */
+    static Optional<DefaultConsistencyLevel> oneReplicaOf(DefaultConsistencyLevel wanted) {
+        return switch (wanted) {
+            case ONE, LOCAL_ONE, ANY -> Optional.empty();
+            case LOCAL_QUORUM, LOCAL_SERIAL -> Optional.of(DefaultConsistencyLevel.LOCAL_ONE);
+            default -> Optional.of(DefaultConsistencyLevel.ONE);
+        };
     }
 
     private int ttlSeconds(Instant expiry) {

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /f/{sublink}/{token}}: a followed link. The token is verified before anything is looked up, so a
@@ -22,6 +23,8 @@ import java.util.Optional;
  */
 final class ClickServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private static final ThrottledWarning WARNING =
+            new ThrottledWarning(LoggerFactory.getLogger(ClickServlet.class), 5);
 
     private final transient TokenCodec codec;
     private final transient TokenLookup lookup;
@@ -69,6 +72,9 @@ final class ClickServlet extends HttpServlet {
             resolution = lookup.resolve(token.get());
         } catch (StoreUnavailableException e) {
             unavailable.increment();
+            WARNING.warn("click on link {} of message {} (recipient {}) answered 503, no event: {}",
+                    token.get().linkIndex().getAsInt(), token.get().messageKey(), token.get().recipientIndex(),
+                    e.getMessage());
             Responses.unavailable(response, retryAfterSeconds, !isHead);
             return;
         }

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /q/{token}}: the open pixel. Every request gets the same transparent GIF, whatever the token,
@@ -21,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
  */
 final class OpenServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private static final ThrottledWarning WARNING =
+            new ThrottledWarning(LoggerFactory.getLogger(OpenServlet.class), 5);
 
     private final transient TokenCodec codec;
     private final transient TokenLookup lookup;
@@ -62,6 +65,8 @@ final class OpenServlet extends HttpServlet {
                 resolution = lookup.resolve(token.get());
             } catch (StoreUnavailableException e) {
                 unavailable.increment();
+                WARNING.warn("open of message {} (recipient {}) answered with the pixel but NOT recorded: {}",
+                        token.get().messageKey(), token.get().recipientIndex(), e.getMessage());
             }
         }
         CompletableFuture<Boolean> recording = NOTHING;
