@@ -1,12 +1,11 @@
 package dev.smtpapi.tracker.event;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A consumer's committed position in its own small file: two 16-byte slots, written alternately (position and a
@@ -17,21 +16,25 @@ import java.nio.file.StandardOpenOption;
  * consumer may take up to that much of the log again, which every consumer tolerates (the Cassandra writer
  * rewrites the same rows; the webhook dispatcher skips what it has already queued). An fsync per commit cost the
  * click path dearly: on one disk, every fsync (the log's, Cassandra's, the positions') waits for the others.
+ *
+ * <p>The file is a {@link RandomAccessFile}, not a {@code FileChannel}: a channel is closed for good when the
+ * thread using it is interrupted, and consumers are interrupted when they stop (a stop that landed in a commit
+ * closed the position file, and the commit and every later one failed until a restart).
  */
 final class ConsumerPosition {
     private static final long CHECK = 0x5EC0DE5EC0DE5EC0L;
     static final long FORCE_INTERVAL_MILLIS = 1000;
 
     private final Path file;
-    private final FileChannel channel;
+    private final RandomAccessFile data;
     private volatile long position;
     private int slot;
     private long lastForceNanos = System.nanoTime();
     private boolean unforced;
 
-    private ConsumerPosition(Path file, FileChannel channel, long position, int slot) {
+    private ConsumerPosition(Path file, RandomAccessFile data, long position, int slot) {
         this.file = file;
-        this.channel = channel;
+        this.data = data;
         this.position = position;
         this.slot = slot;
     }
@@ -40,12 +43,14 @@ final class ConsumerPosition {
     static ConsumerPosition create(Path file, long initial) throws IOException {
         Files.createDirectories(file.getParent());
         boolean existed = Files.exists(file);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-        ByteBuffer both = ByteBuffer.allocate(32);
-        while (both.hasRemaining() && channel.read(both, both.position()) > 0) {
-            // reads up to both slots
+        RandomAccessFile data = new RandomAccessFile(file.toFile(), "rw");
+        byte[] slots = new byte[32];
+        int read = 0;
+        int n;
+        while (read < slots.length && (n = data.read(slots, read, slots.length - read)) > 0) {
+            read += n; // reads up to both slots
         }
+        ByteBuffer both = ByteBuffer.wrap(slots);
         long best = -1;
         int bestSlot = 0;
         for (int i = 0; i < 2; i++) {
@@ -55,7 +60,7 @@ final class ConsumerPosition {
                 bestSlot = i;
             }
         }
-        ConsumerPosition position = new ConsumerPosition(file, channel, Math.max(best, 0), bestSlot);
+        ConsumerPosition position = new ConsumerPosition(file, data, Math.max(best, 0), bestSlot);
         if (!existed || best < 0) {
             position.set(existed ? 0 : initial);
             position.force();
@@ -77,11 +82,10 @@ final class ConsumerPosition {
             return;
         }
         slot = 1 - slot;
-        ByteBuffer buffer = ByteBuffer.allocate(16).putLong(0, value).putLong(8, value ^ CHECK);
+        byte[] record = ByteBuffer.allocate(16).putLong(0, value).putLong(8, value ^ CHECK).array();
         try {
-            while (buffer.hasRemaining()) {
-                channel.write(buffer, slot * 16L + buffer.position());
-            }
+            data.seek(slot * 16L);
+            data.write(record);
             unforced = true;
             if (System.nanoTime() - lastForceNanos >= FORCE_INTERVAL_MILLIS * 1_000_000) {
                 force();
@@ -96,7 +100,7 @@ final class ConsumerPosition {
     synchronized void close() {
         try {
             force();
-            channel.close();
+            data.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the consumer position " + file, e);
         }
@@ -104,7 +108,7 @@ final class ConsumerPosition {
 
     private void force() throws IOException {
         if (unforced) {
-            channel.force(false);
+            data.getFD().sync();
             unforced = false;
         }
         lastForceNanos = System.nanoTime();
