@@ -9,6 +9,8 @@ import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.cql.SimpleStatementBuilder;
 import com.datastax.oss.driver.api.core.type.DataTypes;
 import com.datastax.oss.driver.api.core.type.TupleType;
 import com.datastax.oss.driver.api.core.data.TupleValue;
@@ -28,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -43,11 +44,13 @@ import org.slf4j.LoggerFactory;
  * its rows are. Thread-safe.
  */
 public final class CassandraTagStore implements TagStore {
-    private static final Logger LOG = LoggerFactory.getLogger(CassandraTagStore.class);
+    /** A node lost under load would otherwise log every tag read until its peers judge it down. */
+    private static final ThrottledWarning ONE_REPLICA_READS =
+            new ThrottledWarning(LoggerFactory.getLogger(CassandraTagStore.class), 5);
     /**
-     * How long a read at the configured consistency may take before one replica is asked instead (the driver's
-     * request timeout if shorter). A healthy cluster answers in milliseconds; the driver's speculative
-     * executions (at 0.5 and 1 s) fit inside.
+     * How long a tag read may take, at the configured consistency and then at one replica (the driver's request
+     * timeout if shorter). A healthy cluster answers in milliseconds; the driver's speculative executions (at 0.5
+     * and 1 s) fit inside.
      */
     static final Duration CONSISTENT_READ_TIMEOUT = Duration.ofSeconds(2);
     private static final TupleType LINK = DataTypes.tupleOf(DataTypes.TEXT, DataTypes.TEXT, DataTypes.BOOLEAN);
@@ -62,7 +65,8 @@ public final class CassandraTagStore implements TagStore {
     private final PreparedStatement selectRecipient;
     private final Cache<UUID, MessageRecord> messages;
     private final Cache<RecipientKey, RecipientRecord> recipients;
-    private final Duration consistentReadTimeout;
+    /** The consistency that reads one replica, when the configured one asks for more. */
+    private final Optional<DefaultConsistencyLevel> oneReplica;
 
     private CassandraTagStore(CqlSession session, StoreSettings settings, Clock clock) {
         this.session = Objects.requireNonNull(session, "session");
@@ -75,16 +79,31 @@ public final class CassandraTagStore implements TagStore {
                 + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?");
         this.insertRecipient = session.prepare("INSERT INTO " + ks + ".recipients (message_key, rcpt_index, "
                 + "raw_rcpt_to) VALUES (?, ?, ?) USING TTL ?");
-        this.selectMessage = session.prepare("SELECT message_id, campaign_id, metadata, tags, click_metadata, "
+        this.oneReplica = oneReplicaOf(settings.consistency());
+        this.selectMessage = prepareRead("SELECT message_id, campaign_id, metadata, tags, click_metadata, "
                 + "sent_at, expires_at, links FROM " + ks + ".messages WHERE message_key = ?");
-        this.selectRecipient = session.prepare("SELECT raw_rcpt_to FROM " + ks + ".recipients "
+        this.selectRecipient = prepareRead("SELECT raw_rcpt_to FROM " + ks + ".recipients "
                 + "WHERE message_key = ? AND rcpt_index = ?");
         this.messages = CacheBuilder.newBuilder().maximumSize(settings.cachedMessages()).build();
         this.recipients = CacheBuilder.newBuilder().maximumSize(settings.cachedRecipients()).build();
-        Duration requestTimeout = session.getContext().getConfig().getDefaultProfile()
-                .getDuration(DefaultDriverOption.REQUEST_TIMEOUT);
-        this.consistentReadTimeout = requestTimeout.compareTo(CONSISTENT_READ_TIMEOUT) < 0
-                ? requestTimeout : CONSISTENT_READ_TIMEOUT;
+    }
+
+    /**
+     * A tag read, prepared once with what every execution of it shares (its bound statements inherit it): the
+     * configured consistency; idempotent, so the driver may send it again to another node when the one it went
+     * to dies with the request in flight (without it, a node killed mid-campaign failed clicks); and, when one
+     * replica can be asked instead, at most {@link #CONSISTENT_READ_TIMEOUT} (or the driver's shorter timeout).
+     */
+    private PreparedStatement prepareRead(String query) {
+        SimpleStatementBuilder read = SimpleStatement.builder(query)
+                .setConsistencyLevel(settings.consistency()).setIdempotence(true);
+        if (oneReplica.isPresent()) {
+            Duration requestTimeout = session.getContext().getConfig().getDefaultProfile()
+                    .getDuration(DefaultDriverOption.REQUEST_TIMEOUT);
+            read.setTimeout(requestTimeout.compareTo(CONSISTENT_READ_TIMEOUT) < 0 ? requestTimeout
+                    : CONSISTENT_READ_TIMEOUT);
+        }
+        return session.prepare(read.build());
     }
 
     /** A store over an open session whose keyspace and tables exist (see {@link CassandraConnector}). */
@@ -255,20 +274,14 @@ public final class CassandraTagStore implements TagStore {
      * 503 that way, through both trackers). A replica that does not hold the row proves nothing (the write
      * may have reached the others only), so that is still "unavailable", never "not found".
      */
-    private Row readOne(BoundStatement statement, String what) {
-        BoundStatement read = statement.setIdempotent(true);
-        DefaultConsistencyLevel wanted = settings.consistency();
-        Optional<DefaultConsistencyLevel> single = oneReplicaOf(wanted);
+    private Row readOne(BoundStatement read, String what) {
         try {
-            return session.execute(read.setConsistencyLevel(wanted)
-                    .setTimeout(single.isPresent() ? consistentReadTimeout : null)).one();
-        } catch (QueryValidationException e) {
-            throw new StoreUnavailableException("cannot read " + what + ": " + e.getMessage(), e);
+            return session.execute(read).one();
         } catch (DriverException e) {
-            if (single.isEmpty()) {
+            if (oneReplica.isEmpty() || e instanceof QueryValidationException) {
                 throw new StoreUnavailableException("cannot read " + what + ": " + e.getMessage(), e);
             }
-            return readOneReplica(read, single.get(), what, e);
+            return readOneReplica(read, oneReplica.get(), what, e);
         }
     }
 
@@ -288,7 +301,7 @@ public final class CassandraTagStore implements TagStore {
             throw new StoreUnavailableException("cannot read " + what + ": " + why + ", and the replica read at "
                     + single + " does not hold it", quorumFailure);
         }
-        LOG.warn("read {} from one replica ({}): {}", what, single, why);
+        ONE_REPLICA_READS.warn("read {} from one replica ({}): {}", what, single, why);
         return row;
     }
 

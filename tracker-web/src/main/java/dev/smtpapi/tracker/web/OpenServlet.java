@@ -2,6 +2,7 @@ package dev.smtpapi.tracker.web;
 
 import dev.smtpapi.store.Resolution;
 import dev.smtpapi.store.StoreUnavailableException;
+import dev.smtpapi.store.ThrottledWarning;
 import dev.smtpapi.token.TokenCodec;
 import dev.smtpapi.token.TokenKind;
 import dev.smtpapi.token.TrackingToken;

@@ -1,4 +1,4 @@
-package dev.smtpapi.tracker.web;
+package dev.smtpapi.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

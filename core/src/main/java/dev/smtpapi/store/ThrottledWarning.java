@@ -1,4 +1,4 @@
-package dev.smtpapi.tracker.web;
+package dev.smtpapi.store;
 
 import com.google.common.util.concurrent.RateLimiter;
 import java.util.Arrays;
@@ -6,22 +6,23 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
- * A warning logged for each failed request while failures are rare, and at most a few per second when they are
- * not (Cassandra down under load would otherwise write a line per click): the lines left out are counted and
- * the next line logged says how many. The metric of the failure counts every one. Thread-safe.
+ * A warning logged each time while it is rare, and at most a few times a second when it is not (Cassandra down
+ * or a node lost under load would otherwise write a line per click or per read): the lines left out are counted
+ * and the next line logged says how many. A metric of the failure, where there is one, counts every one.
+ * Thread-safe.
  */
-final class ThrottledWarning {
+public final class ThrottledWarning {
     private final Logger log;
     private final RateLimiter limiter;
     private final AtomicLong leftOut = new AtomicLong();
 
-    ThrottledWarning(Logger log, double perSecond) {
+    public ThrottledWarning(Logger log, double perSecond) {
         this.log = log;
         this.limiter = RateLimiter.create(perSecond);
     }
 
     /** Logs {@code format} with {@code arguments} (slf4j style), or counts it when over the rate. */
-    void warn(String format, Object... arguments) {
+    public void warn(String format, Object... arguments) {
         if (!limiter.tryAcquire()) {
             leftOut.incrementAndGet();
             return;
