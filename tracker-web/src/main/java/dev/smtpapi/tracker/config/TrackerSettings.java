@@ -89,7 +89,7 @@ public final class TrackerSettings {
         this.trustedProxies = parseRanges(options.string(TRUSTED_PROXIES, ""));
         this.eventLog = eventLog(options);
         this.maxEventsPerTokenPerMinute = options.integer(MAX_EVENTS_PER_TOKEN_PER_MINUTE, 30, 1, 1_000_000);
-        this.eventBatchSize = options.integer(EVENT_BATCH_SIZE, 8192, 1, 10_000);
+        this.eventBatchSize = options.integer(EVENT_BATCH_SIZE, 10_000, 1, 10_000);
         this.eventRetry = Duration.ofSeconds(options.integer(EVENT_RETRY_SECONDS, 5, 1, 3600));
         this.eventRetention = Duration.ofDays(options.integer(EVENT_RETENTION_DAYS, 30, 1, 3650));
         this.machineClickWindow = Duration.ofSeconds(options.integer(MACHINE_CLICK_SECONDS, 5, 0, 3600));

@@ -30,11 +30,11 @@ public final class CassandraEventWriter implements AutoCloseable {
     /**
      * How long a batch short of the batch size waits for more events before it is written. Long enough that
      * Cassandra gets a few large writes a second: with a write every 20 ms its request threads woke and parked
-     * around every write and cost twice the CPU per event (BENCHMARKS.md). Short enough that the events API,
-     * which ends its default window {@value #SETTLE_BUSY_MILLIS} ms back while events are on their way, still
-     * sees them.
+     * around every write and cost twice the CPU per event, and a write every 200 ms still cost a third more
+     * than one a second (BENCHMARKS.md, sessions 5 and 9). The events API ends its default window where the
+     * oldest event not yet in Cassandra is ({@link #settledUntil}), so it never skips one that is on its way.
      */
-    static final Duration LINGER = Duration.ofMillis(200);
+    static final Duration LINGER = Duration.ofMillis(1000);
     private static final Logger LOG = LoggerFactory.getLogger(CassandraEventWriter.class);
 
     /** What the writer is doing, as {@code /healthz} reports it. */
@@ -147,18 +147,21 @@ public final class CassandraEventWriter implements AutoCloseable {
         while (running) {
             try {
                 // Lingering makes fewer, larger writes: what arrives meanwhile shares the chunks (a row per slot).
-                List<EventFeed.LoggedEvent> batch = feed.poll(batchSize, Duration.ofMillis(200), LINGER);
+                // The first event found is marked on its way before the linger, so settledUntil never passes it.
+                List<EventFeed.LoggedEvent> batch = feed.poll(batchSize, Duration.ofMillis(200), LINGER,
+                        first -> oldestUncommitted = Instant.ofEpochMilli(Uuids.unixTimestamp(first.eventId())));
                 if (batch.isEmpty()) {
                     continue;
-                }
-                if (oldestUncommitted == null) {
-                    oldestUncommitted = Instant.ofEpochMilli(Uuids.unixTimestamp(batch.get(0).eventId()));
                 }
                 if (!store(batch)) {
                     break; // stopping: the batch stays in the log
                 }
                 feed.commit(batch.get(batch.size() - 1));
-                oldestUncommitted = null;
+                // Events that came after this batch keep the mark (older than any of them) until the next poll
+                // finds the first of them.
+                if (lagEvents() == 0) {
+                    oldestUncommitted = null;
+                }
             } catch (InterruptedException e) {
                 // close() interrupts; the loop condition decides.
             } catch (Throwable e) {

@@ -3,6 +3,7 @@ package dev.smtpapi.tracker.event;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * One named consumer's view of the tracker's durable local event log (issue 9): it reads, in the order they were
@@ -19,6 +20,20 @@ public interface EventFeed {
      * meanwhile too (fewer, larger batches; the events already read are not read again).
      */
     List<LoggedEvent> poll(int max, Duration wait, Duration linger) throws InterruptedException;
+
+    /**
+     * {@link #poll(int, Duration, Duration)} that hands the first event it found to {@code firstFound} before it
+     * lingers, so a caller can say from then on that this event is on its way (the Cassandra writer's
+     * {@code settledUntil}). This default calls it only once the poll is done.
+     */
+    default List<LoggedEvent> poll(int max, Duration wait, Duration linger, Consumer<LoggedEvent> firstFound)
+            throws InterruptedException {
+        List<LoggedEvent> events = poll(max, wait, linger);
+        if (!events.isEmpty()) {
+            firstFound.accept(events.get(0));
+        }
+        return events;
+    }
 
     /** {@link #poll(int, Duration, Duration)} without lingering. */
     default List<LoggedEvent> poll(int max, Duration wait) throws InterruptedException {

@@ -41,15 +41,20 @@ import java.util.concurrent.ExecutionException;
  * buckets of each hour. Thread-safe.
  */
 public final class EventStore {
-    /** Events per chunk row at most; a write of more in one slot becomes several chunks. */
-    public static final int MAX_CHUNK_EVENTS = 256;
+    /**
+     * Events per chunk row at most; a write of more in one slot becomes several chunks. Large enough that a
+     * 10 ms slot of 30,000 clicks a second is one row: Cassandra's CPU follows the rows and writes it is given
+     * (BENCHMARKS.md, session 9).
+     */
+    public static final int MAX_CHUNK_EVENTS = 1024;
     /** Bytes of spool lines per chunk row at most (a single larger event is a chunk of its own). */
-    public static final int MAX_CHUNK_BYTES = 256 * 1024;
+    public static final int MAX_CHUNK_BYTES = 1024 * 1024;
     /** The width of a chunk's slot of event time; a slot's events share one bucket (see TrackingEvent). */
     public static final long SLOT_MILLIS = TrackingEvent.BUCKET_SLOT_MILLIS;
     private static final byte LINE_END = '\n';
     private static final int LEGACY_PAGE_SIZE = 500;
-    private static final int CHUNK_PAGE_SIZE = 32;
+    /** Chunk rows per page of a read: with {@link #MAX_CHUNK_BYTES}, at most 8 MiB of lines per bucket's page. */
+    private static final int CHUNK_PAGE_SIZE = 8;
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
     /** Newest first; events of the same 100 ns tick by bucket, then by id: the order every reader sees. */
     private static final Comparator<TrackingEvent> NEWEST_FIRST = Comparator

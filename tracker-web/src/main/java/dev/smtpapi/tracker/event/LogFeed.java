@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +42,13 @@ final class LogFeed implements EventFeed {
     }
 
     @Override
-    public synchronized List<LoggedEvent> poll(int max, Duration wait, Duration linger) throws InterruptedException {
+    public List<LoggedEvent> poll(int max, Duration wait, Duration linger) throws InterruptedException {
+        return poll(max, wait, linger, first -> { });
+    }
+
+    @Override
+    public synchronized List<LoggedEvent> poll(int max, Duration wait, Duration linger,
+            Consumer<LoggedEvent> firstFound) throws InterruptedException {
         long after = committed.get();
         if (after != readPosition) {
             seek(after);
@@ -55,6 +62,9 @@ final class LogFeed implements EventFeed {
         while (events.isEmpty() && left > 0) {
             left = log.awaitAfter(readPosition, left);
             read(events, max);
+        }
+        if (!events.isEmpty()) {
+            firstFound.accept(events.get(0));
         }
         if (!events.isEmpty() && events.size() < max && !linger.isZero()) {
             // One sleep, not a wake-up per group commit; then on from where the reading stopped.

@@ -80,6 +80,29 @@ class EventLogTest {
     }
 
     @Test
+    void a_lingering_poll_names_the_first_event_it_found_before_it_lingers() throws Exception {
+        try (EventLog log = open()) {
+            EventFeed feed = log.consumer("cassandra");
+            TrackingEvent first = click("m0");
+            log.append(first);
+            CompletableFuture<UUID> found = new CompletableFuture<>();
+            CompletableFuture<List<EventFeed.LoggedEvent>> batch = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return feed.poll(10, Duration.ofSeconds(1), Duration.ofSeconds(3),
+                            event -> found.complete(event.eventId()));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            assertThat(found.get(2, TimeUnit.SECONDS))
+                    .as("told while the poll still lingers (the Cassandra writer's settledUntil counts on it)")
+                    .isEqualTo(first.eventId());
+            assertThat(batch).isNotDone();
+            assertThat(ids(batch.get(5, TimeUnit.SECONDS))).containsExactly(first.eventId());
+        }
+    }
+    @Test
     void a_full_group_commit_is_written_at_once_without_waiting_out_the_interval() throws Exception {
         try (EventLog log = EventLog.open(new EventLogSettings(directory, 1L << 30, 64L << 20, 8,
                 Duration.ofMinutes(10)), json, Clock.systemUTC(), new SimpleMeterRegistry())) {
