@@ -30,9 +30,10 @@ public final class CassandraEventWriter implements AutoCloseable {
     /**
      * How long a batch short of the batch size waits for more events before it is written. Long enough that
      * Cassandra gets a few large writes a second: with a write every 20 ms its request threads woke and parked
-     * around every write and cost twice the CPU per event, and a write every 200 ms still cost a third more
-     * than one a second (BENCHMARKS.md, sessions 5 and 9). The events API ends its default window where the
-     * oldest event not yet in Cassandra is ({@link #settledUntil}), so it never skips one that is on its way.
+     * around every write and cost twice the CPU per event; one write a second with larger chunk rows cut
+     * Cassandra's CPU by another third against five (BENCHMARKS.md, sessions 5 and 9). The events API ends its
+     * default window where the oldest event not yet in Cassandra is ({@link #settledUntil}), so it never skips
+     * one that is on its way.
      */
     static final Duration LINGER = Duration.ofMillis(1000);
     private static final Logger LOG = LoggerFactory.getLogger(CassandraEventWriter.class);

@@ -43,8 +43,8 @@ import java.util.concurrent.ExecutionException;
 public final class EventStore {
     /**
      * Events per chunk row at most; a write of more in one slot becomes several chunks. Large enough that a
-     * 10 ms slot of 30,000 clicks a second is one row: Cassandra's CPU follows the rows and writes it is given
-     * (BENCHMARKS.md, session 9).
+     * 10 ms slot of 30,000 clicks a second is one row: Cassandra's CPU follows the rows and the writes it is
+     * given (BENCHMARKS.md, session 9).
      */
     public static final int MAX_CHUNK_EVENTS = 1024;
     /** Bytes of spool lines per chunk row at most (a single larger event is a chunk of its own). */
