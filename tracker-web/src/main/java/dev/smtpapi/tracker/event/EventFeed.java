@@ -17,22 +17,16 @@ public interface EventFeed {
     /**
      * Up to {@code max} events after this consumer's committed position, waiting up to {@code wait} for the first;
      * once some have come and fewer than {@code max}, it waits {@code linger} once more and takes what came
-     * meanwhile too (fewer, larger batches; the events already read are not read again).
+     * meanwhile too (fewer, larger batches; the events already read are not read again). The first event found is
+     * handed to {@code firstFound} before the linger, so a caller can say from then on that it is on its way (the
+     * Cassandra writer's {@code settledUntil}).
      */
-    List<LoggedEvent> poll(int max, Duration wait, Duration linger) throws InterruptedException;
+    List<LoggedEvent> poll(int max, Duration wait, Duration linger, Consumer<LoggedEvent> firstFound)
+            throws InterruptedException;
 
-    /**
-     * {@link #poll(int, Duration, Duration)} that hands the first event it found to {@code firstFound} before it
-     * lingers, so a caller can say from then on that this event is on its way (the Cassandra writer's
-     * {@code settledUntil}). This default calls it only once the poll is done.
-     */
-    default List<LoggedEvent> poll(int max, Duration wait, Duration linger, Consumer<LoggedEvent> firstFound)
-            throws InterruptedException {
-        List<LoggedEvent> events = poll(max, wait, linger);
-        if (!events.isEmpty()) {
-            firstFound.accept(events.get(0));
-        }
-        return events;
+    /** {@link #poll(int, Duration, Duration, Consumer)} for a caller that needs no word of the first event. */
+    default List<LoggedEvent> poll(int max, Duration wait, Duration linger) throws InterruptedException {
+        return poll(max, wait, linger, first -> { });
     }
 
     /** {@link #poll(int, Duration, Duration)} without lingering. */

@@ -42,11 +42,6 @@ final class LogFeed implements EventFeed {
     }
 
     @Override
-    public List<LoggedEvent> poll(int max, Duration wait, Duration linger) throws InterruptedException {
-        return poll(max, wait, linger, first -> { });
-    }
-
-    @Override
     public synchronized List<LoggedEvent> poll(int max, Duration wait, Duration linger,
             Consumer<LoggedEvent> firstFound) throws InterruptedException {
         long after = committed.get();

@@ -102,6 +102,7 @@ class EventLogTest {
             assertThat(ids(batch.get(5, TimeUnit.SECONDS))).containsExactly(first.eventId());
         }
     }
+
     @Test
     void a_full_group_commit_is_written_at_once_without_waiting_out_the_interval() throws Exception {
         try (EventLog log = EventLog.open(new EventLogSettings(directory, 1L << 30, 64L << 20, 8,

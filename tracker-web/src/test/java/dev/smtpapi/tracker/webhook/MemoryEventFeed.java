@@ -5,6 +5,7 @@ import dev.smtpapi.tracker.event.TrackingEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** An event log in memory, for tests: positions count from 1, commits are remembered, nothing is durable. */
 final class MemoryEventFeed implements EventFeed {
@@ -21,7 +22,8 @@ final class MemoryEventFeed implements EventFeed {
     }
 
     @Override
-    public synchronized List<LoggedEvent> poll(int max, Duration wait, Duration linger) throws InterruptedException {
+    public synchronized List<LoggedEvent> poll(int max, Duration wait, Duration linger,
+            Consumer<LoggedEvent> firstFound) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (log.size() <= committed) {
             long left = deadline - System.nanoTime();
@@ -30,7 +32,10 @@ final class MemoryEventFeed implements EventFeed {
             }
             wait(Math.max(1, left / 1_000_000));
         }
-        return new ArrayList<>(log.subList((int) committed, (int) Math.min(log.size(), committed + max)));
+        List<LoggedEvent> events = new ArrayList<>(log.subList((int) committed,
+                (int) Math.min(log.size(), committed + max)));
+        firstFound.accept(events.get(0)); // this feed never lingers
+        return events;
     }
 
     @Override
