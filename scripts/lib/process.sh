@@ -21,8 +21,10 @@
 #                                           dies with the last lines of LOG when the process exits first or
 #                                           TIMEOUT seconds pass; sets PROC_WAITED to the seconds it took
 #   proc_stop NAME PID_FILE TIMEOUT MARKER...
-#                                           SIGTERM, waits up to TIMEOUT seconds, then SIGKILL; removes PID_FILE
-#   proc_kill9 NAME PID_FILE MARKER...      SIGKILL at once (failure tests); removes PID_FILE
+#                                           SIGTERM, waits up to TIMEOUT seconds, then SIGKILL; returns once
+#                                           no thread of it runs (see proc_exited); removes PID_FILE
+#   proc_kill9 NAME PID_FILE MARKER...      SIGKILL at once (failure tests), then the same wait; removes PID_FILE
+#   proc_exited PID                         true when no thread of process PID runs any more
 #   log_tail LOG [LINES]                    the last lines of LOG on stderr, framed
 
 LOG_TAG="${LOG_TAG:-smtpapi}"
@@ -40,9 +42,12 @@ log_tail() {
   printf -- '--- end of %s ---\n' "$log" >&2
 }
 
-# True when process $1 runs (a zombie, exited but not yet reaped, has an empty command line and does not).
+# True when process $1 runs: some thread of it is not a zombie (see proc_exited). Not judged by its command
+# line: that is empty for a zombie, but also for an instant while a process execs (the new program's memory is
+# in place before its arguments are), and a start-up check that read it then took James, just started and
+# healthy, for a process that had exited.
 proc_alive() {
-  [[ "$1" =~ ^[0-9]+$ && -r "/proc/$1/cmdline" ]] && [[ -n "$(tr -d '\0' < "/proc/$1/cmdline" 2>/dev/null)" ]]
+  [[ "$1" =~ ^[0-9]+$ && -d "/proc/$1" ]] && ! proc_exited "$1"
 }
 
 # True when process $1 is alive and its command line has each of the remaining arguments as an exact argument.
@@ -54,6 +59,33 @@ proc_is_ours() {
   [[ -n "$args" ]] || return 1  # a zombie has an empty command line
   for marker in "$@"; do
     grep -qxF -- "$marker" <<< "$args" || return 1
+  done
+}
+
+# True when no thread of process $1 runs any more: it is gone, or a zombie waiting to be reaped. A process
+# whose first thread has exited is not yet gone: while a JVM's last threads unmap its heap (a fifth of a second
+# for 2 GB here), its first thread is a zombie with an empty command line, yet the process still holds its
+# files (a lock, the event log), its sockets and its ports.
+proc_exited() {
+  local pid="$1" stat
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 0
+  for stat in /proc/"$pid"/task/*/stat; do
+    stat="$(cat "$stat" 2>/dev/null)" || continue
+    stat="${stat##*) }"
+    [[ "${stat:0:1}" == [ZX] ]] || return 1
+  done
+  return 0
+}
+
+# Waits until process $1 has exited (proc_exited), at most 20 seconds; warns when it is still there.
+proc_await_exit() {
+  local pid="$1" name="$2" waited=0
+  while ! proc_exited "$pid"; do
+    if (( waited++ >= 200 )); then
+      warn "$name (pid $pid) still has running threads 20s after its main thread ended"
+      return 0
+    fi
+    sleep 0.1
   done
 }
 
@@ -76,11 +108,13 @@ proc_start() {
   shift
   mkdir -p "$(dirname "$pid_file")" "$(dirname "$log")"
   { printf '# %s: started %s with:\n#' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$name"; printf ' %q' "$@"; printf '\n'; } >> "$log"
-  # Its own session, so it outlives this shell and a Ctrl-C here; no stream stays tied to the terminal.
+  # Its own session, so it outlives this shell and a Ctrl-C here; no stream stays tied to the terminal. Nor
+  # does fd 9, on which ./smtpapi test holds its lock: a server it started would otherwise hold that lock for as
+  # long as it runs, and the next test command would find it taken.
   if [[ -n "$dir" ]]; then
-    (cd "$dir" && exec setsid "$@" < /dev/null >> "$log" 2>&1) &
+    (cd "$dir" && exec setsid "$@" < /dev/null >> "$log" 2>&1 9>&-) &
   else
-    setsid "$@" < /dev/null >> "$log" 2>&1 &
+    setsid "$@" < /dev/null >> "$log" 2>&1 9>&- &
   fi
   PROC_STARTED_PID=$!
   echo "$PROC_STARTED_PID" > "$pid_file"
@@ -126,6 +160,7 @@ proc_stop() {
     sleep 0.5
     waited=$((waited + 1))
   done
+  proc_await_exit "$pid" "$name"
   rm -f "$pid_file"
   note "$name stopped after $((waited / 2))s"
 }
@@ -138,6 +173,7 @@ proc_kill9() {
   say "killing $name with SIGKILL (pid $pid)"
   kill -KILL "$pid"
   while proc_is_ours "$pid" "$@" && (( gone++ < 40 )); do sleep 0.25; done
+  proc_await_exit "$pid" "$name"
   rm -f "$pid_file"
 }
 
