@@ -21,9 +21,10 @@
 #                                           dies with the last lines of LOG when the process exits first or
 #                                           TIMEOUT seconds pass; sets PROC_WAITED to the seconds it took
 #   proc_stop NAME PID_FILE TIMEOUT MARKER...
-#                                           SIGTERM, waits up to TIMEOUT seconds, then SIGKILL; returns once
-#                                           no thread of it runs (see proc_exited); removes PID_FILE
-#   proc_kill9 NAME PID_FILE MARKER...      SIGKILL at once (failure tests), then the same wait; removes PID_FILE
+#                                           SIGTERM, then SIGKILL when some thread of it still runs after
+#                                           TIMEOUT seconds; returns once none runs (proc_exited); removes PID_FILE
+#   proc_kill9 NAME PID_FILE MARKER...      SIGKILL at once (failure tests), returns once no thread of it runs;
+#                                           removes PID_FILE
 #   proc_exited PID                         true when no thread of process PID runs any more
 #   log_tail LOG [LINES]                    the last lines of LOG on stderr, framed
 
@@ -77,7 +78,7 @@ proc_exited() {
   return 0
 }
 
-# Waits until process $1 has exited (proc_exited), at most 20 seconds; warns when it is still there.
+# Waits until process $1 has exited (proc_exited) after a SIGKILL, at most 20 seconds; warns when it is still there.
 proc_await_exit() {
   local pid="$1" name="$2" waited=0
   while ! proc_exited "$pid"; do
@@ -149,30 +150,28 @@ proc_stop() {
   fi
   say "stopping $name (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
-  while proc_is_ours "$pid" "$@"; do
+  # Known to be ours above: from here on, whether it has stopped is a question about its threads only.
+  while ! proc_exited "$pid"; do
     if (( waited >= timeout * 2 )); then
       warn "$name (pid $pid) did not stop within ${timeout}s of SIGTERM; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
-      local gone=0
-      while proc_is_ours "$pid" "$@" && (( gone++ < 20 )); do sleep 0.5; done
+      proc_await_exit "$pid" "$name"
       break
     fi
     sleep 0.5
     waited=$((waited + 1))
   done
-  proc_await_exit "$pid" "$name"
   rm -f "$pid_file"
   note "$name stopped after $((waited / 2))s"
 }
 
 proc_kill9() {
-  local name="$1" pid_file="$2" pid gone=0
+  local name="$1" pid_file="$2" pid
   shift 2
   pid="$(proc_pid "$pid_file" "$@")"
   [[ -n "$pid" ]] || die "$name is not running, so it cannot be killed"
   say "killing $name with SIGKILL (pid $pid)"
   kill -KILL "$pid"
-  while proc_is_ours "$pid" "$@" && (( gone++ < 40 )); do sleep 0.25; done
   proc_await_exit "$pid" "$name"
   rm -f "$pid_file"
 }
