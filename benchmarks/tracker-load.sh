@@ -34,71 +34,30 @@ KEYSPACE="${BENCH_KEYSPACE:-tracker_bench}"
 TRACKER_PORT="${BENCH_TRACKER_PORT:-18090}"
 BARE_PORT="${BENCH_BARE_PORT:-18091}"
 FIXED_CLIENTS="${BENCH_FIXED_CLIENTS:-32}"
-# shellcheck source=../scripts/lib/java.sh
-source "$ROOT/scripts/lib/java.sh"
-find_maven_jdk
-JDK="$MAVEN_JAVA_HOME"
-JAVA="$JDK/bin/java"
-
+# shellcheck source=lib/tracker-bench.sh
+source "$ROOT/benchmarks/lib/tracker-bench.sh"
 say() { echo "[bench] $*"; }
-for tool in wrk:wrk h2load:nghttp2-client; do
-  if ! command -v "${tool%%:*}" > /dev/null; then
-    say "installing ${tool#*:} (apt-get)"
-    apt-get install -y -qq "${tool#*:}" > /dev/null || { echo "[bench] ${tool%%:*} is missing: apt-get install -y ${tool#*:}" >&2; exit 1; }
-  fi
-done
-
-mkdir -p "$WORK"
-say "building tracker-web and its test classes"
-JAVA_HOME="$JDK" mvn -B -q -f "$ROOT/tracker-web/pom.xml" package -DskipTests > "$WORK/build.log" 2>&1
-JAVA_HOME="$JDK" mvn -B -q -f "$ROOT/tracker-web/pom.xml" dependency:build-classpath -Dmdep.includeScope=test \
-  "-Dmdep.outputFile=$WORK/classpath.txt" >> "$WORK/build.log" 2>&1
-CP="$ROOT/tracker-web/target/test-classes:$ROOT/tracker-web/target/classes:$(cat "$WORK/classpath.txt")"
-
-rm -rf "$WORK/tracker/spool" "$WORK/tracker/events"  # events left by an earlier run would blur the count below
-printf '1 %s\n' "$(head -c 32 /dev/urandom | base64 -w 0 | tr '+/' '-_' | tr -d '=')" > "$WORK/keys"
-export TRACKER_STATE_DIR="$WORK/tracker" SMTPAPI_SIGNING_KEYS_FILE="$WORK/keys" SMTPAPI_LISTEN_PORT=$TRACKER_PORT \
-  SMTPAPI_CASSANDRA_KEYSPACE=$KEYSPACE SMTPAPI_CASSANDRA_CONTACT_POINTS="$CASSANDRA" \
-  SMTPAPI_TRACKER_CONFIG="$WORK/tracker.properties" SMTPAPI_EVENT_LOG_DIR="$WORK/tracker/events" \
-  SMTPAPI_MAX_EVENTS_PER_TOKEN_PER_MINUTE=1000000  # every click is an event here, however often a path repeats
-printf 'signing_keys_file=%s\n' "$WORK/keys" > "$WORK/tracker.properties"
+bench_tools
+bench_build "$WORK"
+bench_keys "$WORK/keys"
 
 BARE_PID=""
 cleanup() {
-  bash "$ROOT/scripts/tracker.sh" stop > /dev/null 2>&1 || true
+  bench_tracker_stop "$WORK/tracker"
   [[ -n "$BARE_PID" ]] && kill "$BARE_PID" 2>/dev/null || true
 }
 trap cleanup EXIT
 
 say "starting the tracker on :$TRACKER_PORT (Cassandra $CASSANDRA, keyspace $KEYSPACE)"
-bash "$ROOT/scripts/tracker.sh" start
+bench_tracker_start "$WORK/tracker" "$TRACKER_PORT" "$KEYSPACE" "$WORK/keys" "$CASSANDRA"
 say "writing 1,000 messages x 10 links of tag storage"
-"$JAVA" -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn dev.smtpapi.tracker.bench.ClickLoadData \
-  "$CASSANDRA" $KEYSPACE "$WORK/keys" 1000 10 "$WORK/paths.txt"
+bench_paths "$CASSANDRA" "$KEYSPACE" "$WORK/keys" "$WORK/paths.txt" "$WORK/paths.lua"
 "$JAVA" -Xmx256m -cp "$CP" dev.smtpapi.tracker.bench.BareRedirectServer $BARE_PORT > "$WORK/bare.log" 2>&1 &
 BARE_PID=$!
 for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$BARE_PORT/f/a/x" && break; sleep 0.5; done
 
-cat > "$WORK/paths.lua" <<LUA
-local paths = {}
-for line in io.lines("$WORK/paths.txt") do paths[#paths + 1] = line end
-local i = math.random(#paths)
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-LUA
-
-metric() {  # metric NAME: the value of a tracker counter or gauge on /metrics
-  curl -s "http://127.0.0.1:$TRACKER_PORT/metrics" | awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $NF } END { printf "%d", sum }'
-}
-
-wait_stored() {  # until the writer's lag is 0: no earlier events are written during a round
-  for _ in $(seq 1 600); do
-    [[ "$(metric smtpapi_tracker_events_lag)" == 0 ]] && return 0
-    sleep 1
-  done
-}
+metric() { bench_metric "$TRACKER_PORT" "$1"; }
+wait_stored() { bench_wait_stored "$TRACKER_PORT"; }  # no earlier events are written during a round
 
 run_wrk() {  # run_wrk LABEL URL SCRIPT [HEADER]: prints wrk's report to $WORK/LABEL.txt
   local label="$1" url="$2" script="$3" header="${4:-}"
@@ -192,7 +151,7 @@ RECORDED="$(metric smtpapi_tracker_events_recorded_total)"
 STORED="$(metric smtpapi_tracker_events_written_total)"
 DROPPED="$(metric smtpapi_tracker_events_dropped_total)"
 REDIRECTED="$(metric smtpapi_tracker_clicks_total)"
-bash "$ROOT/scripts/tracker.sh" stop > /dev/null
+bench_tracker_stop "$WORK/tracker"
 kill "$BARE_PID" 2>/dev/null || true
 BARE_PID=""
 
